@@ -1,0 +1,105 @@
+"""What every command shares: reading input, writing output, and messages."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NoReturn
+
+from subtools.errors import ParseError, UsageError
+from subtools.formats import format_for_path, get_format, iter_tracks
+from subtools.model import Track
+
+PROG = "subtools"
+
+
+def say(message: str) -> None:
+    """One line on standard error."""
+    print(f"{PROG}: {message}", file=sys.stderr)
+
+
+class Warnings:
+    """Prints each item skipped in lenient mode as it happens, and counts them."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, error: ParseError) -> None:
+        self.count += 1
+        say(f"warning: skipped {error}")
+
+    def summary(self) -> None:
+        if self.count:
+            say(f"skipped {self.count} bad item{'s' if self.count != 1 else ''} (--lenient)")
+
+
+def usage(message: str) -> NoReturn:
+    raise UsageError(message)
+
+
+def open_tracks(path: str, fmt: str | None, *, warnings: Warnings, id: str | None = None,
+                lenient: bool = False, encoding: str | None = None) -> Iterator[Track]:
+    """The tracks of INPUT (``-`` is standard input), warnings printed as they come."""
+    if path == "-":
+        return iter_tracks(sys.stdin.buffer, fmt, id=id, lenient=lenient, on_warning=warnings,
+                           encoding=encoding)
+    if not os.path.exists(path):
+        raise ParseError("no such file", source=path)
+    if os.path.isdir(path):
+        raise ParseError("is a directory, not a file", source=path)
+    return iter_tracks(path, fmt, id=id, lenient=lenient, on_warning=warnings, encoding=encoding)
+
+
+def single_track(tracks: Iterator[Track], source: str) -> Track:
+    first = next(tracks, None)
+    if first is None:
+        raise ParseError("no track in input", source=source)
+    if next(tracks, None) is not None:
+        usage(f"{source} is a dataset with several rows: pick one with --id, "
+              "or write them all with --out-dir")
+    return first
+
+
+def output_format(to: str | None, output: str | None, default: str = "srt") -> str:
+    """``--to``, else the output file's extension, else the default."""
+    if to:
+        return get_format(to).name
+    if output and output != "-":
+        fmt = format_for_path(output)
+        if fmt is None:
+            usage(f"cannot tell the format of {output!r} from its extension: pass --to")
+        return fmt.name
+    return default
+
+
+def refuse_overwriting_input(inputs: list[str], output: str | None) -> None:
+    """Input files are never modified: refuse an output that is one of them."""
+    if not output or output == "-":
+        return
+    out = Path(output)
+    for name in inputs:
+        if name != "-" and out.exists() and os.path.samefile(name, out):
+            usage(f"output {output!r} is the input file; subtools never overwrites its input")
+
+
+def write_output(track: Track, output: str | None, fmt: str) -> None:
+    """Write to a file atomically, or to standard output for none or ``-``."""
+    text = get_format(fmt).write_text(track)
+    if not output or output == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from subtools.fileio import atomic_write
+
+    atomic_write(output, text)
+
+
+def progress(total: int | None, desc: str) -> object | None:
+    """A progress bar on a terminal, none otherwise (logs and pipes stay clean)."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="file", file=sys.stderr, leave=False)

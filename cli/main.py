@@ -1,0 +1,83 @@
+"""Entry point: builds the argument parser and turns library errors into one line."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from subtools import __version__
+from subtools.errors import SubtoolsError, UsageError
+
+from .common import PROG, say
+
+#: command -> (module in this package, one-line help). Modules load only when run,
+#: so ``subtools convert`` never imports what ``align`` needs.
+COMMANDS = {
+    "convert": ("convert", "convert segments and subtitle files to SRT, WebVTT, JSON or text"),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        say(message)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Captions from transcripts and subtitle files: "
+                     "convert, wrap, repair, check, align.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (module, help_text) in COMMANDS.items():
+        cmd = sub.add_parser(name, help=help_text, description=help_text)
+        importlib.import_module(f"{__package__}.{module}").add_arguments(cmd)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    # Build only the parser of the command asked for: each command's module may be heavy.
+    wanted = next((a for a in args_list if not a.startswith("-")), None)
+    parser = _build_for(wanted)
+    args = parser.parse_args(args_list)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return 2
+    module = importlib.import_module(f"{__package__}.{COMMANDS[args.command][0]}")
+    try:
+        return int(module.run(args))
+    except UsageError as exc:
+        say(str(exc))
+        return 2
+    except SubtoolsError as exc:
+        say(str(exc))
+        return 1
+    except KeyboardInterrupt:
+        say("interrupted")
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): point stdout at /dev/null so the flush at
+        # exit does not fail a second time, and end quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
+
+
+def _build_for(command: str | None) -> argparse.ArgumentParser:
+    if command in COMMANDS:
+        parser = _Parser(prog=PROG)
+        parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+        sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+        module, help_text = COMMANDS[command]
+        cmd = sub.add_parser(command, help=help_text, description=help_text)
+        importlib.import_module(f"{__package__}.{module}").add_arguments(cmd)
+        return parser
+    return build_parser()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,38 @@
+"""subtools: captions from transcript segments and subtitle files, done right.
+
+>>> import subtools
+>>> track = subtools.from_segments([{"start": 0.0, "end": 1.5, "text": " Hello there."}])
+>>> print(track.to_string("vtt"), end="")
+WEBVTT
+<BLANKLINE>
+00:00:00.000 --> 00:00:01.500
+Hello there.
+"""
+
+from __future__ import annotations
+
+from .api import from_segments, load, load_all, loads
+from .errors import MediaError, ParseError, SubtoolsError, UsageError
+from .formats import all_formats, get_format, iter_tracks, save
+from .model import Cue, Track, Word
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Cue",
+    "MediaError",
+    "ParseError",
+    "SubtoolsError",
+    "Track",
+    "UsageError",
+    "Word",
+    "__version__",
+    "all_formats",
+    "from_segments",
+    "get_format",
+    "iter_tracks",
+    "load",
+    "load_all",
+    "loads",
+    "save",
+]

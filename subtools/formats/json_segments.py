@@ -1,0 +1,195 @@
+"""JSON: a list of segments, a Whisper result, or a dataset (a list of rows).
+
+* ``[{"start": 0.0, "end": 2.5, "text": " Hi", "words": [...]}, ...]``: one track.
+* ``{"text": ..., "segments": [...], "language": "en"}`` (Whisper): one track,
+  word timestamps kept.
+* ``[{"id": ..., "segments": [...], ...}, ...]``: one track per row, the row's
+  other fields kept as metadata.
+
+Times are float seconds here and become integer milliseconds once, with ``round()``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ..errors import ParseError
+from ..model import Cue, Track, Word
+from ..timecode import is_finite_number, seconds_to_ms
+from .base import Format, ReadContext
+
+#: Fields of a row that become Track attributes rather than ``meta``.
+_TRACK_FIELDS = ("id", "title", "language")
+
+
+class _Place:
+    """Builds ParseErrors for one row (or for a bare segment list)."""
+
+    __slots__ = ("ctx", "row", "row_id", "line")
+
+    def __init__(self, ctx: ReadContext, row: int | None = None, row_id: str | None = None,
+                 line: int | None = None) -> None:
+        self.ctx = ctx
+        self.row = row
+        self.row_id = row_id
+        self.line = line
+
+    def error(self, message: str, segment: int | None = None) -> ParseError:
+        return ParseError(message, source=self.ctx.source, row=self.row, row_id=self.row_id,
+                          segment=segment, line=self.line if segment is None and self.row is None else None)
+
+
+def _time(seg: Mapping[str, Any], key: str) -> int | str:
+    """The time in ms, or a message saying what is wrong with it."""
+    if key not in seg:
+        return f"missing {key!r}"
+    value = seg[key]
+    if not is_finite_number(value):
+        if isinstance(value, float):
+            return f"{key} is {value}, not a finite number"
+        return f"{key} must be a number of seconds, not {type(value).__name__} {value!r}"
+    if value < 0:
+        return f"negative {key} {value}"
+    return seconds_to_ms(value)
+
+
+def _words(raw: Any) -> tuple[Word, ...] | str:
+    if not isinstance(raw, list):
+        return f"words must be a list, not {type(raw).__name__}"
+    out = []
+    for i, w in enumerate(raw, 1):
+        if not isinstance(w, Mapping):
+            return f"word {i} is not an object"
+        text = w.get("word", w.get("text"))
+        if not isinstance(text, str):
+            return f"word {i} has no text"
+        start, end = _time(w, "start"), _time(w, "end")
+        if isinstance(start, str) or isinstance(end, str):
+            return f"word {i}: {start if isinstance(start, str) else end}"
+        out.append(Word(start, end, text.strip()))
+    return tuple(out)
+
+
+def parse_segments(raw: Any, place: _Place) -> list[Cue]:
+    """Cues from a list of segment objects, validating each one."""
+    if not isinstance(raw, list):
+        raise place.error(f"segments must be a list, not {type(raw).__name__}")
+    cues: list[Cue] = []
+    for n, seg in enumerate(raw, 1):
+        problem: str | None = None
+        if not isinstance(seg, Mapping):
+            problem = f"segment must be an object, not {type(seg).__name__}"
+        else:
+            start, end = _time(seg, "start"), _time(seg, "end")
+            text = seg.get("text")
+            if isinstance(start, str):
+                problem = start
+            elif isinstance(end, str):
+                problem = end
+            elif "text" not in seg:
+                problem = "missing 'text'"
+            elif not isinstance(text, str):
+                problem = f"text must be a string, not {type(text).__name__}"
+            elif end < start:
+                problem = f"end {seg['end']} before start {seg['start']}"
+            else:
+                words: tuple[Word, ...] | str = ()
+                if seg.get("words") is not None:
+                    words = _words(seg["words"])
+                if isinstance(words, str):
+                    problem = words
+                else:
+                    cues.append(Cue(start, end, text.strip(), words))
+        if problem is not None:
+            place.ctx.problem(place.error(problem, segment=n))
+    return cues
+
+
+def track_from_object(obj: Mapping[str, Any], place: _Place, source: str) -> Track:
+    """A track from a Whisper result or a dataset row."""
+    if "segments" not in obj:
+        raise place.error("row has no 'segments'")
+    cues = parse_segments(obj["segments"], place)
+    attrs = {k: obj[k] if isinstance(obj.get(k), str) else None for k in _TRACK_FIELDS}
+    meta = {k: v for k, v in obj.items() if k != "segments" and k not in _TRACK_FIELDS}
+    return Track(tuple(cues), source=source, meta=meta, **attrs)
+
+
+def _decode_json(text: str, ctx: ReadContext, line_offset: int = 0) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"invalid JSON: {exc.msg} (column {exc.colno})", source=ctx.source,
+                         line=exc.lineno + line_offset) from None
+    except RecursionError:
+        raise ParseError("invalid JSON: nested too deeply", source=ctx.source) from None
+
+
+def rows_to_tracks(rows: Iterator[tuple[int, int | None, Any]], ctx: ReadContext) -> Iterator[Track]:
+    """Tracks from ``(row number, line, row object)``; honours ``ctx.only_id``."""
+    for number, line, row in rows:
+        if not isinstance(row, Mapping):
+            ctx.problem(ParseError(f"row must be an object, not {type(row).__name__}",
+                                   source=ctx.source, row=number, line=line))
+            continue
+        row_id = row.get("id")
+        row_id = str(row_id) if row_id is not None else None
+        if ctx.only_id is not None and row_id != ctx.only_id:
+            continue
+        place = _Place(ctx, row=number, row_id=row_id)
+        try:
+            yield track_from_object(row, place, ctx.source)
+        except ParseError as exc:
+            ctx.problem(exc)
+        if ctx.only_id is not None:
+            return
+
+
+def read(text: str, ctx: ReadContext) -> Iterator[Track]:
+    data = _decode_json(text, ctx)
+    if isinstance(data, list):
+        if data and isinstance(data[0], Mapping) and "segments" in data[0]:
+            yield from rows_to_tracks(((i, None, row) for i, row in enumerate(data, 1)), ctx)
+            return
+        yield Track(tuple(parse_segments(data, _Place(ctx))), source=ctx.source)
+        return
+    if isinstance(data, Mapping):
+        if ctx.only_id is not None and str(data.get("id")) != ctx.only_id:
+            return
+        yield track_from_object(data, _Place(ctx), ctx.source)
+        return
+    raise ParseError(f"expected a list of segments or an object with 'segments', not "
+                     f"{type(data).__name__}", source=ctx.source)
+
+
+def segment_dicts(track: Track) -> list[dict[str, Any]]:
+    """The track as Whisper-style segments (float seconds, exact for whole ms)."""
+    out = []
+    for cue in track.cues:
+        seg: dict[str, Any] = {"start": cue.start / 1000, "end": cue.end / 1000, "text": cue.text}
+        if cue.words:
+            seg["words"] = [{"start": w.start / 1000, "end": w.end / 1000, "word": w.text}
+                            for w in cue.words]
+        out.append(seg)
+    return out
+
+
+def write(track: Track) -> str:
+    return json.dumps(segment_dicts(track), ensure_ascii=False, indent=1) + "\n"
+
+
+def sniff(text: str) -> bool:
+    return text[:1] in ("[", "{")
+
+
+FORMAT = Format(
+    name="json",
+    extensions=(".json",),
+    description="JSON segments, a Whisper result, or a dataset of rows",
+    read=read,
+    write=write,
+    sniff=sniff,
+    multi=True,
+)

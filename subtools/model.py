@@ -1,0 +1,157 @@
+"""The cue model: immutable cues and tracks with integer-millisecond times.
+
+Every operation (wrap, repair, align) takes a :class:`Track` and returns a new
+one; nothing here is changed in place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from os import PathLike
+from typing import IO, TYPE_CHECKING, Any, overload
+
+if TYPE_CHECKING:
+    import pysrt
+    import webvtt
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One timed word (from Whisper word timestamps or word-timed captions)."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One caption: times in integer milliseconds, lines joined by ``"\\n"``.
+
+    >>> cue = Cue(1000, 2500, "Hello\\nworld")
+    >>> cue.duration, cue.lines
+    (1500, ['Hello', 'world'])
+    """
+
+    start: int
+    end: int
+    text: str
+    words: tuple[Word, ...] = ()
+
+    @property
+    def duration(self) -> int:
+        """``end - start`` in ms; negative for a damaged cue."""
+        return self.end - self.start
+
+    @property
+    def lines(self) -> list[str]:
+        """The text's lines."""
+        return self.text.split("\n")
+
+    def replace(self, **changes: Any) -> Cue:
+        """A copy with some fields changed."""
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Track:
+    """An ordered sequence of cues plus what is known about where they came from.
+
+    >>> track = Track((Cue(0, 1200, "Hi there"), Cue(1500, 3000, "General Kenobi")))
+    >>> len(track), track[1].text
+    (2, 'General Kenobi')
+    >>> print(track.to_string("srt"), end="")
+    1
+    00:00:00,000 --> 00:00:01,200
+    Hi there
+    <BLANKLINE>
+    2
+    00:00:01,500 --> 00:00:03,000
+    General Kenobi
+    """
+
+    cues: tuple[Cue, ...] = ()
+    source: str | None = None
+    id: str | None = None
+    title: str | None = None
+    language: str | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.cues, tuple):
+            object.__setattr__(self, "cues", tuple(self.cues))
+
+    def __len__(self) -> int:
+        return len(self.cues)
+
+    def __iter__(self) -> Iterator[Cue]:
+        return iter(self.cues)
+
+    @overload
+    def __getitem__(self, index: int) -> Cue: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Cue, ...]: ...
+    def __getitem__(self, index: int | slice) -> Cue | tuple[Cue, ...]:
+        return self.cues[index]
+
+    def replace(self, **changes: Any) -> Track:
+        """A copy with some fields changed, e.g. ``track.replace(cues=new_cues)``."""
+        return dataclasses.replace(self, **changes)
+
+    def with_cues(self, cues: Iterable[Cue]) -> Track:
+        """The same track (metadata kept) with other cues."""
+        return dataclasses.replace(self, cues=tuple(cues))
+
+    @property
+    def words(self) -> list[str]:
+        """Every whitespace-separated word of the text, in order.
+
+        >>> Track((Cue(0, 1, "a b"), Cue(1, 2, "c\\nd"))).words
+        ['a', 'b', 'c', 'd']
+        """
+        return [w for cue in self.cues for w in cue.text.split()]
+
+    def to_string(self, format: str) -> str:
+        """The track written in a format by name: ``srt``, ``vtt``, ``json`` or ``txt``."""
+        from .formats import get_format
+
+        return get_format(format).write_text(self)
+
+    def save(self, path: str | PathLike[str], format: str | None = None) -> None:
+        """Write the track to a file atomically; the format comes from the extension."""
+        from .formats import save
+
+        save(self, path, format)
+
+    def dump(self, file: IO[str], format: str) -> None:
+        """Write the track to an open text file."""
+        file.write(self.to_string(format))
+
+    # Interop with the SRT and WebVTT libraries many tools already use.
+    def to_pysrt(self) -> pysrt.SubRipFile:
+        """A :class:`pysrt.SubRipFile` with the same cues."""
+        from .formats.srt import to_pysrt
+
+        return to_pysrt(self)
+
+    @classmethod
+    def from_pysrt(cls, subs: pysrt.SubRipFile, **meta: Any) -> Track:
+        """A track from a :class:`pysrt.SubRipFile`."""
+        from .formats.srt import from_pysrt
+
+        return from_pysrt(subs, **meta)
+
+    def to_webvtt(self) -> webvtt.WebVTT:
+        """A :class:`webvtt.WebVTT` with the same cues."""
+        from .formats.vtt import to_webvtt
+
+        return to_webvtt(self)
+
+    @classmethod
+    def from_webvtt(cls, vtt: webvtt.WebVTT, **meta: Any) -> Track:
+        """A track from a :class:`webvtt.WebVTT`."""
+        from .formats.vtt import from_webvtt
+
+        return from_webvtt(vtt, **meta)

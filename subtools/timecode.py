@@ -1,0 +1,58 @@
+"""Timestamps: integer milliseconds in, text out, and float seconds in once.
+
+Formatting works on integers with ``divmod`` only: a float never reaches a
+timestamp, so ``00:00:60,000`` and ``,1000`` cannot happen.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+def seconds_to_ms(value: float) -> int:
+    """Float seconds to integer milliseconds, rounded once.
+
+    >>> seconds_to_ms(5.5600000000000005)
+    5560
+    >>> seconds_to_ms(13.280000000000001)
+    13280
+    """
+    return round(value * 1000)
+
+
+def is_finite_number(value: object) -> bool:
+    """True for an int or float that is finite (``bool`` is not a number here)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return math.isfinite(value)
+
+
+def format_timestamp(ms: int, sep: str = ",") -> str:
+    """``HH:MM:SS,mmm`` from integer milliseconds; hours grow past two digits.
+
+    >>> format_timestamp(3_599_999)
+    '00:59:59,999'
+    >>> format_timestamp(360_000_000, ".")
+    '100:00:00.000'
+    """
+    if ms < 0:
+        raise ValueError(f"negative time {ms} ms cannot be written")
+    s, milli = divmod(ms, 1000)
+    m, s = divmod(s, 60)
+    h, m = divmod(m, 60)
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{milli:03d}"
+
+
+def format_clock(ms: int) -> str:
+    """A short human time for messages: ``M:SS.mmm`` or ``H:MM:SS.mmm``.
+
+    >>> format_clock(61_005)
+    '1:01.005'
+    """
+    sign = "-" if ms < 0 else ""
+    s, milli = divmod(abs(ms), 1000)
+    m, s = divmod(s, 60)
+    h, m = divmod(m, 60)
+    if h:
+        return f"{sign}{h}:{m:02d}:{s:02d}.{milli:03d}"
+    return f"{sign}{m}:{s:02d}.{milli:03d}"
