@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from subtools.errors import ParseError, UsageError
 from subtools.formats import format_for_path, get_format, iter_tracks
@@ -39,12 +39,20 @@ def usage(message: str) -> NoReturn:
     raise UsageError(message)
 
 
-def open_tracks(path: str, fmt: str | None, *, warnings: Warnings, id: str | None = None,
-                lenient: bool = False, encoding: str | None = None) -> Iterator[Track]:
+def open_tracks(
+    path: str,
+    fmt: str | None,
+    *,
+    warnings: Warnings,
+    id: str | None = None,
+    lenient: bool = False,
+    encoding: str | None = None,
+) -> Iterator[Track]:
     """The tracks of INPUT (``-`` is standard input), warnings printed as they come."""
     if path == "-":
-        return iter_tracks(sys.stdin.buffer, fmt, id=id, lenient=lenient, on_warning=warnings,
-                           encoding=encoding)
+        return iter_tracks(
+            sys.stdin.buffer, fmt, id=id, lenient=lenient, on_warning=warnings, encoding=encoding
+        )
     if not os.path.exists(path):
         raise ParseError("no such file", source=path)
     if os.path.isdir(path):
@@ -57,8 +65,10 @@ def single_track(tracks: Iterator[Track], source: str) -> Track:
     if first is None:
         raise ParseError("no track in input", source=source)
     if next(tracks, None) is not None:
-        usage(f"{source} is a dataset with several rows: pick one with --id, "
-              "or write them all with --out-dir")
+        usage(
+            f"{source} is a dataset with several rows: pick one with --id, "
+            "or write them all with --out-dir"
+        )
     return first
 
 
@@ -96,7 +106,7 @@ def write_output(track: Track, output: str | None, fmt: str) -> None:
     atomic_write(output, text)
 
 
-def progress(total: int | None, desc: str) -> object | None:
+def progress(total: int | None, desc: str) -> Any:
     """A progress bar on a terminal, none otherwise (logs and pipes stay clean)."""
     if not sys.stderr.isatty():
         return None

@@ -23,21 +23,41 @@ from .common import (
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("input", metavar="INPUT", help="a subtitle file, JSON segments, a Whisper "
-                   "result, or a dataset (JSONL or JSON rows); '-' reads standard input")
-    p.add_argument("-o", "--output", metavar="OUT",
-                   help="output file ('-' or none: standard output)")
-    p.add_argument("--to", metavar="FORMAT", help="output format: srt, vtt, json, jsonl or txt "
-                   "(default: from -o's extension, else srt)")
-    p.add_argument("--from", dest="from_format", metavar="FORMAT",
-                   help="input format (default: from the extension or the content)")
+    p.add_argument(
+        "input",
+        metavar="INPUT",
+        help="a subtitle file, JSON segments, a Whisper "
+        "result, or a dataset (JSONL or JSON rows); '-' reads standard input",
+    )
+    p.add_argument(
+        "-o", "--output", metavar="OUT", help="output file ('-' or none: standard output)"
+    )
+    p.add_argument(
+        "--to",
+        metavar="FORMAT",
+        help="output format: srt, vtt, json, jsonl or txt (default: from -o's extension, else srt)",
+    )
+    p.add_argument(
+        "--from",
+        dest="from_format",
+        metavar="FORMAT",
+        help="input format (default: from the extension or the content)",
+    )
     p.add_argument("--id", help="the dataset row to convert")
-    p.add_argument("--out-dir", metavar="DIR",
-                   help="write every track (each dataset row) to DIR/<id>.<ext>")
-    p.add_argument("--raw", action="store_true", help="one cue per segment, unchanged but for "
-                   "millisecond rounding and surrounding whitespace")
-    p.add_argument("--lenient", action="store_true",
-                   help="skip bad segments, rows or cues (a warning each) instead of stopping")
+    p.add_argument(
+        "--out-dir", metavar="DIR", help="write every track (each dataset row) to DIR/<id>.<ext>"
+    )
+    p.add_argument(
+        "--raw",
+        action="store_true",
+        help="one cue per segment, unchanged but for "
+        "millisecond rounding and surrounding whitespace",
+    )
+    p.add_argument(
+        "--lenient",
+        action="store_true",
+        help="skip bad segments, rows or cues (a warning each) instead of stopping",
+    )
     p.add_argument("--encoding", help="input text encoding (default: detected)")
 
 
@@ -51,8 +71,14 @@ def run(args: argparse.Namespace) -> int:
     refuse_overwriting_input([args.input], args.output)
     fmt = output_format(args.to, args.output)
     warnings = Warnings()
-    tracks = open_tracks(args.input, args.from_format, id=args.id, lenient=args.lenient,
-                         encoding=args.encoding, warnings=warnings)
+    tracks = open_tracks(
+        args.input,
+        args.from_format,
+        id=args.id,
+        lenient=args.lenient,
+        encoding=args.encoding,
+        warnings=warnings,
+    )
     if args.out_dir:
         written = write_all(tracks, args, fmt)
         say(f"wrote {written} file{'s' if written != 1 else ''} to {args.out_dir}")
@@ -81,10 +107,10 @@ def write_all(tracks: Iterable[Track], args: argparse.Namespace, fmt: str) -> in
             write_output(process(track, args), str(out_dir / f"{name}{ext}"), fmt)
             written += 1
             if bar is not None:
-                bar.update(1)  # type: ignore[attr-defined]
+                bar.update(1)
     finally:
         if bar is not None:
-            bar.close()  # type: ignore[attr-defined]
+            bar.close()
     return written
 
 

@@ -28,8 +28,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description="Captions from transcripts and subtitle files: "
-                     "convert, wrap, repair, check, align.")
+    parser = _Parser(
+        prog=PROG,
+        description="Captions from transcripts and subtitle files: "
+        "convert, wrap, repair, check, align.",
+    )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module, help_text) in COMMANDS.items():

@@ -12,7 +12,7 @@ Hello there.
 from __future__ import annotations
 
 from .api import from_segments, load, load_all, loads
-from .errors import MediaError, ParseError, SubtoolsError, UsageError
+from .errors import MediaError, ParseError, SubtoolsError, UsageError, WriteError
 from .formats import all_formats, get_format, iter_tracks, save
 from .model import Cue, Track, Word
 
@@ -26,6 +26,7 @@ __all__ = [
     "Track",
     "UsageError",
     "Word",
+    "WriteError",
     "__version__",
     "all_formats",
     "from_segments",

@@ -33,8 +33,9 @@ def load(
     >>> track[0].start, track[0].end, track[0].text
     (1000, 2500, 'Hello')
     """
-    tracks = iter_tracks(source, format, id=id, lenient=lenient, on_warning=on_warning,
-                         encoding=encoding)
+    tracks = iter_tracks(
+        source, format, id=id, lenient=lenient, on_warning=on_warning, encoding=encoding
+    )
     return _one(tracks, _name(source))
 
 
@@ -47,8 +48,9 @@ def load_all(
     encoding: str | None = None,
 ) -> list[Track]:
     """Every track in a file: one per dataset row, or the single track of a subtitle file."""
-    return list(iter_tracks(source, format, lenient=lenient, on_warning=on_warning,
-                            encoding=encoding))
+    return list(
+        iter_tracks(source, format, lenient=lenient, on_warning=on_warning, encoding=encoding)
+    )
 
 
 def loads(
@@ -92,6 +94,8 @@ def _one(tracks: Iterable[Track], name: str) -> Track:
     if first is None:
         raise ParseError("no track in input", source=name)
     if next(it, None) is not None:
-        raise UsageError(f"{name} holds several tracks (a dataset): pick one with id=, "
-                         "or read them all with load_all()")
+        raise UsageError(
+            f"{name} holds several tracks (a dataset): pick one with id=, "
+            "or read them all with load_all()"
+        )
     return first

@@ -80,5 +80,9 @@ def _rebuild_parse_error(
     return cls(message, source=source, line=line, row=row, row_id=row_id, segment=segment)
 
 
+class WriteError(SubtoolsError):
+    """An output file that cannot be written (the input is never touched)."""
+
+
 class MediaError(SubtoolsError):
     """Media that cannot be fetched or decoded."""

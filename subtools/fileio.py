@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
+import itertools
 import os
-import tempfile
-from pathlib import Path
 
-from .errors import ParseError
+from .errors import ParseError, WriteError
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -24,8 +24,8 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> str:
     Most files are UTF-8, and a strict UTF-8 decode that succeeds is itself proof of
     the encoding, so detection (charset-normalizer) runs only for the rest.
 
-    >>> decode("Grüße".encode("cp1252"), "x.srt")
-    'Grüße'
+    >>> decode("Crème brûlée, déjà vu à Noël".encode("cp1252"), "x.srt")
+    'Crème brûlée, déjà vu à Noël'
     >>> decode(codecs.BOM_UTF8 + b"hi", "x.srt")
     'hi'
     """
@@ -45,9 +45,14 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> str:
     except UnicodeDecodeError:
         from charset_normalizer import from_bytes
 
-        best = from_bytes(data).best()
-        if best is None:
+        matches = list(from_bytes(data))
+        if not matches:
             raise ParseError("binary data, not text in any known encoding", source=source) from None
+        best = matches[0]
+        # Short Western European text scores the same in several code pages; subtitle
+        # tools (Subtitle Edit among them) settle such ties on Windows-1252, the most common.
+        tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+        best = next((m for m in tied if m.encoding == "cp1252"), best)
         text = str(best)
     if "\x00" in text:
         raise ParseError("binary data, not text (NUL bytes)", source=source)
@@ -68,21 +73,33 @@ def split_lines(text: str) -> list[str]:
 
 
 def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
-    """Write a file so that it is either whole or not there: a temp file, then rename."""
-    target = Path(path)
+    """Write a file so that it is either whole or not there: a temp file, then rename.
+
+    The temp file sits beside the target (a rename is atomic only within a file system)
+    and is created with O_EXCL, so it never clobbers anything, and with mode 0666 less
+    the umask, the mode a plain ``open()`` would give the target.
+    """
+    target = os.fspath(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    folder, name = os.path.split(target)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        for attempt in itertools.count():
+            tmp = os.path.join(folder, f".{name}.{os.getpid()}.{attempt}.tmp")
+            try:
+                fd = os.open(tmp, flags, 0o666)
+                break
+            except FileExistsError:
+                continue
+    except OSError as exc:
+        raise WriteError(f"{target}: cannot write: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
-        # mkstemp makes the file private (0600); give it the mode a plain open() would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
-    except BaseException:
-        try:
+    except BaseException as exc:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        if isinstance(exc, OSError):
+            raise WriteError(f"{target}: cannot write: {exc.strerror}") from None
         raise

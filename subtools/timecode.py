@@ -27,6 +27,11 @@ def is_finite_number(value: object) -> bool:
     return math.isfinite(value)
 
 
+_MILLIS = tuple(f"{i:03d}" for i in range(1000))
+_HMS: dict[int, str] = {}
+_HMS_CACHED = 10 * 3600  # whole seconds: 36,000 short strings at most
+
+
 def format_timestamp(ms: int, sep: str = ",") -> str:
     """``HH:MM:SS,mmm`` from integer milliseconds; hours grow past two digits.
 
@@ -38,9 +43,17 @@ def format_timestamp(ms: int, sep: str = ",") -> str:
     if ms < 0:
         raise ValueError(f"negative time {ms} ms cannot be written")
     s, milli = divmod(ms, 1000)
-    m, s = divmod(s, 60)
-    h, m = divmod(m, 60)
-    return f"{h:02d}:{m:02d}:{s:02d}{sep}{milli:03d}"
+    # Writing is dominated by this function: the HH:MM:SS part of each whole second is
+    # formatted once and kept (talks share their first hours), the milliseconds come
+    # from a table.
+    hms = _HMS.get(s)
+    if hms is None:
+        m, sec = divmod(s, 60)
+        h, m = divmod(m, 60)
+        hms = f"{h:02d}:{m:02d}:{sec:02d}"
+        if s < _HMS_CACHED:
+            _HMS[s] = hms
+    return hms + sep + _MILLIS[milli]
 
 
 def format_clock(ms: int) -> str:

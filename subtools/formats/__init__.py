@@ -13,7 +13,6 @@ import pkgutil
 import sys
 from collections.abc import Callable, Iterator
 from functools import cache
-from pathlib import Path
 from typing import IO
 
 from ..errors import ParseError, UsageError
@@ -77,7 +76,7 @@ def get_format(name: str) -> Format:
 
 def format_for_path(path: str | os.PathLike[str]) -> Format | None:
     """The format a file name's extension names, or None."""
-    suffix = Path(path).suffix.lower()
+    suffix = os.path.splitext(path)[1].lower()
     if not suffix:
         return None
     return _by_name().get(suffix.lstrip("."))
@@ -105,7 +104,8 @@ def _source_name(source: Source) -> str:
 def _read_source(source: Source, name: str, encoding: str | None) -> str:
     if isinstance(source, (str, os.PathLike)):
         try:
-            data = Path(source).read_bytes()
+            with open(source, "rb") as fh:
+                data = fh.read()
         except OSError as exc:
             raise ParseError(f"cannot read: {exc.strerror}", source=name) from None
         return decode(data, name, encoding)
@@ -147,7 +147,9 @@ def iter_tracks_from_string(
     """Every track in a string; the format is detected from the content if not given."""
     fmt = get_format(format) if format else detect_format(text)
     if fmt is None:
-        raise ParseError("unrecognised content: not SRT, WebVTT, JSON or JSONL", source=source, line=1)
+        raise ParseError(
+            "unrecognised content: not SRT, WebVTT, JSON or JSONL", source=source, line=1
+        )
     if fmt.read is None:
         raise UsageError(f"{fmt.name} can be written but not read")
     ctx = ReadContext(source=source, lenient=lenient, on_warning=on_warning, only_id=id)

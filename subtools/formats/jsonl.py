@@ -32,8 +32,11 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
 
 
 def write(track: Track) -> str:
-    row: dict[str, Any] = {k: v for k, v in (("id", track.id), ("title", track.title),
-                                               ("language", track.language)) if v is not None}
+    row: dict[str, Any] = {
+        k: v
+        for k, v in (("id", track.id), ("title", track.title), ("language", track.language))
+        if v is not None
+    }
     row.update(track.meta)
     row["segments"] = segment_dicts(track)
     return json.dumps(row, ensure_ascii=False) + "\n"

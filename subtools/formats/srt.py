@@ -32,8 +32,7 @@ def _is_cue_block(lines: list[str]) -> bool:
 
 
 def read(text: str, ctx: ReadContext) -> Iterator[Track]:
-    from pysrt import SubRipItem
-    from pysrt import srtexc
+    from pysrt import SubRipItem, srtexc
 
     cues: list[Cue] = []
     for first, lines in iter_blocks(text):
@@ -43,25 +42,41 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
                 prev = cues[-1]
                 cues[-1] = prev.replace(text="\n".join([prev.text, *(ln.strip() for ln in lines)]))
                 continue
-            ctx.problem(ParseError("not an SRT cue: expected a number and a 'start --> end' line",
-                                   source=ctx.source, line=first))
+            ctx.problem(
+                ParseError(
+                    "not an SRT cue: expected a number and a 'start --> end' line",
+                    source=ctx.source,
+                    line=first,
+                )
+            )
             continue
         timing_at = 0 if "-->" in lines[0] else 1
         line_no = first + timing_at
         if timing_at >= len(lines):
-            ctx.problem(ParseError("cue number without a 'start --> end' line",
-                                   source=ctx.source, line=first))
+            ctx.problem(
+                ParseError(
+                    "cue number without a 'start --> end' line", source=ctx.source, line=first
+                )
+            )
             continue
         if not _TIMING.match(lines[timing_at]):
-            ctx.problem(ParseError(f"malformed timing line {lines[timing_at].strip()!r} "
-                                   "(expected HH:MM:SS,mmm --> HH:MM:SS,mmm)",
-                                   source=ctx.source, line=line_no))
+            ctx.problem(
+                ParseError(
+                    f"malformed timing line {lines[timing_at].strip()!r} "
+                    "(expected HH:MM:SS,mmm --> HH:MM:SS,mmm)",
+                    source=ctx.source,
+                    line=line_no,
+                )
+            )
             continue
         try:
             item = SubRipItem.from_lines(lines)
         except (srtexc.Error, ValueError) as exc:
-            ctx.problem(ParseError(f"malformed cue: {exc or type(exc).__name__}",
-                                   source=ctx.source, line=line_no))
+            ctx.problem(
+                ParseError(
+                    f"malformed cue: {exc or type(exc).__name__}", source=ctx.source, line=line_no
+                )
+            )
             continue
         body = "\n".join(ln.strip() for ln in item.text.split("\n")).strip()
         cues.append(Cue(item.start.ordinal, item.end.ordinal, body))
@@ -76,17 +91,21 @@ def cue_text(text: str) -> str:
 
 
 def write(track: Track) -> str:
-    parts = []
-    for n, cue in enumerate(track.cues, 1):
-        parts.append(f"{n}\n{format_timestamp(cue.start)} --> {format_timestamp(cue.end)}\n"
-                     f"{cue_text(cue.text)}\n")
-    return "\n".join(parts)
+    ts = format_timestamp
+    nl = "\n"
+    return "\n".join(
+        f"{n}\n{ts(c.start)} --> {ts(c.end)}\n{c.text if nl not in c.text else cue_text(c.text)}\n"
+        for n, c in enumerate(track.cues, 1)
+    )
 
 
 def sniff(text: str) -> bool:
     lines = text[:2048].split("\n", 3)
-    return bool(lines) and _is_cue_block([ln.strip() for ln in lines[:2] if ln.strip()] or [""]) \
+    return (
+        bool(lines)
+        and _is_cue_block([ln.strip() for ln in lines[:2] if ln.strip()] or [""])
         and any(_TIMING.match(ln.strip()) for ln in lines[:2])
+    )
 
 
 def to_pysrt(track: Track) -> pysrt.SubRipFile:
@@ -94,8 +113,14 @@ def to_pysrt(track: Track) -> pysrt.SubRipFile:
 
     subs = pysrt.SubRipFile()
     for n, cue in enumerate(track.cues, 1):
-        subs.append(pysrt.SubRipItem(index=n, start=pysrt.SubRipTime.from_ordinal(cue.start),
-                                     end=pysrt.SubRipTime.from_ordinal(cue.end), text=cue.text))
+        subs.append(
+            pysrt.SubRipItem(
+                index=n,
+                start=pysrt.SubRipTime.from_ordinal(cue.start),
+                end=pysrt.SubRipTime.from_ordinal(cue.end),
+                text=cue.text,
+            )
+        )
     return subs
 
 

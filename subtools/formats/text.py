@@ -11,5 +11,10 @@ def write(track: Track) -> str:
     return "".join(f"{line}\n" for line in lines if line)
 
 
-FORMAT = Format(name="txt", extensions=(".txt",), description="plain text (write only)",
-                write=write, aliases=("text",))
+FORMAT = Format(
+    name="txt",
+    extensions=(".txt",),
+    description="plain text (write only)",
+    write=write,
+    aliases=("text",),
+)

@@ -8,7 +8,6 @@ never appear in cue text.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -41,6 +40,8 @@ def plain_text(raw: str) -> str:
     if "<" in raw:
         raw = _TAG.sub("", raw)
     if "&" in raw:
+        import html  # rare in captions, so not loaded up front
+
         raw = html.unescape(raw)
     return raw
 
@@ -69,8 +70,9 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
     blocks = iter_blocks(text)
     header = next(blocks, None)
     if header is None or header[0] != 1 or not header[1][0].startswith("WEBVTT"):
-        raise ParseError("not a WebVTT file: the first line must start with 'WEBVTT'",
-                         source=ctx.source, line=1)
+        raise ParseError(
+            "not a WebVTT file: the first line must start with 'WEBVTT'", source=ctx.source, line=1
+        )
     language = None
     for line in header[1][1:]:
         key, _, value = line.partition(":")
@@ -85,21 +87,34 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
         if not WebVTTCueBlock.is_valid(lines):
             arrow = next((i for i, ln in enumerate(lines) if "-->" in ln), None)
             if arrow is not None:
-                ctx.problem(ParseError(f"malformed cue timing {lines[arrow].strip()!r}",
-                                       source=ctx.source, line=first + arrow))
+                ctx.problem(
+                    ParseError(
+                        f"malformed cue timing {lines[arrow].strip()!r}",
+                        source=ctx.source,
+                        line=first + arrow,
+                    )
+                )
             elif cues:
                 prev = cues[-1]
                 extra = "\n".join(plain_text(ln).strip() for ln in lines)
                 cues[-1] = prev.replace(text=f"{prev.text}\n{extra}")
             else:
-                ctx.problem(ParseError("not a cue, comment, style or region block",
-                                       source=ctx.source, line=first))
+                ctx.problem(
+                    ParseError(
+                        "not a cue, comment, style or region block", source=ctx.source, line=first
+                    )
+                )
             continue
         timing_at = 0 if "-->" in head else 1
         if not _TIMING.match(lines[timing_at]):
-            ctx.problem(ParseError(f"malformed cue timing {lines[timing_at].strip()!r} "
-                                   "(expected [HH:]MM:SS.mmm --> [HH:]MM:SS.mmm)",
-                                   source=ctx.source, line=first + timing_at))
+            ctx.problem(
+                ParseError(
+                    f"malformed cue timing {lines[timing_at].strip()!r} "
+                    "(expected [HH:]MM:SS.mmm --> [HH:]MM:SS.mmm)",
+                    source=ctx.source,
+                    line=first + timing_at,
+                )
+            )
             continue
         block = WebVTTCueBlock.from_lines(lines)
         start, end = to_ms(block.start), to_ms(block.end)
@@ -120,10 +135,14 @@ def escape(text: str) -> str:
 
 
 def write(track: Track) -> str:
+    ts = format_timestamp
+    nl = "\n"
     parts = ["WEBVTT\n"]
-    for cue in track.cues:
-        parts.append(f"{format_timestamp(cue.start, '.')} --> {format_timestamp(cue.end, '.')}\n"
-                     f"{escape(cue_text(cue.text))}\n")
+    parts.extend(
+        f"{ts(c.start, '.')} --> {ts(c.end, '.')}\n"
+        f"{escape(c.text if nl not in c.text else cue_text(c.text))}\n"
+        for c in track.cues
+    )
     return "\n".join(parts)
 
 
@@ -134,15 +153,25 @@ def sniff(text: str) -> bool:
 def to_webvtt(track: Track) -> webvtt.WebVTT:
     import webvtt
 
-    return webvtt.WebVTT(captions=[
-        webvtt.Caption(format_timestamp(c.start, "."), format_timestamp(c.end, "."), escape(c.text))
-        for c in track.cues
-    ])
+    return webvtt.WebVTT(
+        captions=[
+            webvtt.Caption(
+                format_timestamp(c.start, "."), format_timestamp(c.end, "."), escape(c.text)
+            )
+            for c in track.cues
+        ]
+    )
 
 
 def from_webvtt(vtt: webvtt.WebVTT, **meta: Any) -> Track:
-    cues = tuple(Cue(int(c.start_time.in_milliseconds()), int(c.end_time.in_milliseconds()),
-                     plain_text(c.raw_text).strip()) for c in vtt.captions)
+    cues = tuple(
+        Cue(
+            int(c.start_time.in_milliseconds()),
+            int(c.end_time.in_milliseconds()),
+            plain_text(c.raw_text).strip(),
+        )
+        for c in vtt.captions
+    )
     return Track(cues, **meta)
 
 

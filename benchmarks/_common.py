@@ -1,0 +1,45 @@
+"""Helpers for the benchmark scripts: where the data is, and how to time things fairly."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data"
+TRANSCRIPTS = SHARED / "transcripts.jsonl"
+
+
+def need(path: Path) -> Path:
+    if not path.exists():
+        sys.exit(f"benchmark data not found: {path} (the shared data folder beside the project)")
+    return path
+
+
+def median_time(fn: Callable[[], object], repeat: int) -> float:
+    """Median wall time of ``fn`` over ``repeat`` runs (the machines are shared and noisy)."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def run_process(cmd: list[str]) -> None:
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def interleaved(cmds: dict[str, list[str]], repeat: int) -> dict[str, float]:
+    """Median whole-process time per command, the commands taking turns so load hits all."""
+    times: dict[str, list[float]] = {k: [] for k in cmds}
+    for _ in range(repeat):
+        for name, cmd in cmds.items():
+            t0 = time.perf_counter()
+            run_process(cmd)
+            times[name].append(time.perf_counter() - t0)
+    return {k: statistics.median(v) for k, v in times.items()}

@@ -1,0 +1,110 @@
+"""Conversion speed: subtools --raw against pysubs2 and the `srt` library, in one run.
+
+    python benchmarks/convert.py [--repeat N]
+
+Prints cues per second in process for SRT and WebVTT, and the whole-process time of
+``subtools convert transcripts.jsonl --out-dir D --to srt --raw`` against a script doing
+the same with pysubs2 (``load_from_whisper`` + ``save`` per row).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+import pysubs2
+import srt
+from _common import TRANSCRIPTS, interleaved, median_time, need
+
+import subtools
+
+PYSUBS2_SCRIPT = """
+import json, sys, pysubs2
+src, out = sys.argv[1], sys.argv[2]
+with open(src, encoding="utf-8") as fh:
+    for line in fh:
+        row = json.loads(line)
+        pysubs2.load_from_whisper(row["segments"]).save(f"{out}/{row['id']}.srt")
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=7)
+    args = ap.parse_args()
+    src = need(TRANSCRIPTS)
+    text = src.read_text(encoding="utf-8")
+    rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+    n_cues = sum(len(r["segments"]) for r in rows)
+    print(f"{len(rows)} rows, {n_cues} segments; median of {args.repeat} runs\n")
+
+    def ours(fmt: str) -> None:
+        for track in subtools.iter_tracks(src):
+            track.to_string(fmt)
+
+    def pysubs2_(fmt: str) -> None:
+        for row in [json.loads(line) for line in text.splitlines()]:
+            pysubs2.load_from_whisper(row["segments"]).to_string(fmt)
+
+    def srt_lib() -> None:
+        for row in [json.loads(line) for line in text.splitlines()]:
+            subs = [
+                srt.Subtitle(
+                    i, timedelta(seconds=s["start"]), timedelta(seconds=s["end"]), s["text"].strip()
+                )
+                for i, s in enumerate(row["segments"], 1)
+            ]
+            srt.compose(subs, reindex=False)
+
+    print("in process (read JSONL + write), cues/s:")
+    results = {
+        "subtools srt": median_time(lambda: ours("srt"), args.repeat),
+        "subtools vtt": median_time(lambda: ours("vtt"), args.repeat),
+        "pysubs2 srt": median_time(lambda: pysubs2_("srt"), args.repeat),
+        "pysubs2 vtt": median_time(lambda: pysubs2_("vtt"), args.repeat),
+        "srt lib srt": median_time(srt_lib, args.repeat),
+    }
+    for name, t in results.items():
+        print(f"  {name:14s} {n_cues / t:10,.0f} cues/s  ({t * 1000:6.1f} ms)")
+    print(
+        f"  ratio srt: pysubs2/subtools = {results['pysubs2 srt'] / results['subtools srt']:.2f}x,"
+        f" srt lib/subtools = {results['srt lib srt'] / results['subtools srt']:.2f}x"
+    )
+    print(
+        f"  ratio vtt: pysubs2/subtools = {results['pysubs2 vtt'] / results['subtools vtt']:.2f}x"
+    )
+
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "pysubs2_convert.py"
+        script.write_text(PYSUBS2_SCRIPT)
+        ours_dir, theirs_dir = Path(tmp) / "ours", Path(tmp) / "theirs"
+        theirs_dir.mkdir()
+        cmds = {
+            "subtools convert --raw": [
+                sys.executable,
+                "-m",
+                "subtools",
+                "convert",
+                str(src),
+                "--out-dir",
+                str(ours_dir),
+                "--to",
+                "srt",
+                "--raw",
+            ],
+            "pysubs2 script": [sys.executable, str(script), str(src), str(theirs_dir)],
+        }
+        whole = interleaved(cmds, args.repeat)
+    print("\nwhole process, JSONL -> one SRT per row:")
+    for name, t in whole.items():
+        print(f"  {name:24s} {t * 1000:7.1f} ms")
+    ratio = whole["subtools convert --raw"] / whole["pysubs2 script"]
+    print(f"  subtools/pysubs2 = {ratio:.2f} (goal: at most 0.50)")
+
+
+if __name__ == "__main__":
+    main()
