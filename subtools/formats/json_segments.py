@@ -100,11 +100,11 @@ def parse_segments(raw: Any, place: _Place) -> list[Cue]:
                 type(start) in number
                 and type(end) in number
                 and type(text) is str
-                and 0 <= start <= end  # type: ignore[operator]
-                and start - start == 0  # type: ignore[operator]
-                and end - end == 0  # type: ignore[operator]
+                and 0 <= start <= end
+                and start - start == 0
+                and end - end == 0
             ):
-                append(Cue(round(start * 1000), round(end * 1000), text.strip()))  # type: ignore[operator]
+                append(Cue(round(start * 1000), round(end * 1000), text.strip()))
                 continue
         cue = _segment(seg)
         if isinstance(cue, Cue):
