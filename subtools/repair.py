@@ -1,0 +1,396 @@
+"""Timing repair: pure passes over a track, run in a fixed order, every change recorded.
+
+Order (each pass sees the result of the one before):
+
+1. ``normalize``: stable sort by start; exact duplicates (same times, same text) become
+   one; empty cues are removed.
+2. ``durations``: a negative or zero duration gets the time its text needs to be read,
+   within the free time before the next cue.
+3. ``overlaps``: by strategy (``trim`` by default: the earlier cue ends the minimum gap
+   before the next starts, unless that leaves it under the minimum duration, then the
+   overlap is split).  Cues with nearly the same span, or with no room to be parted,
+   merge into one cue that keeps both texts.
+4. ``gaps``: a gap under the minimum is widened to it; a gap under the chaining
+   threshold is closed to exactly the minimum gap.
+5. ``max_duration``: a long cue is split when its text is long, else trimmed.
+6. ``min_duration``: a short cue is extended into free time after it, then before it.
+7. ``reading_speed``: a cue too fast to read is extended into free time where there is
+   some; otherwise it is left and reported.
+8. ``gaps`` once more, so that the gaps the last passes left are chained too.
+
+The maximum-duration pass runs before the minimum-duration one (the reverse of the
+order in which the limits are usually listed) on purpose: a trim frees time that a
+short neighbour can then use, and with the other order a second run would find more
+to do.  Repair is idempotent: repairing a repaired track changes nothing.
+
+No pass drops text: a cue that would vanish gives its text to a neighbour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .changes import Change, count_rules
+from .model import Cue, Track
+from .style import Profile, get_profile
+
+OverlapStrategy = Literal["trim", "shift", "split", "merge"]
+OVERLAP_STRATEGIES: tuple[str, ...] = ("trim", "shift", "split", "merge")
+
+#: Cues that share this much of the longer one's span are the same caption twice over.
+_SAME_SPAN = 0.9
+
+
+@dataclass
+class _Work:
+    """Cues being repaired, each with the number it had in the input (for the record)."""
+
+    cues: list[Cue]
+    origin: list[int]
+    profile: Profile
+    changes: list[Change] = field(default_factory=list)
+
+    def note(self, i: int, name: str, old: object, new: object, rule: str) -> None:
+        if old != new:
+            self.changes.append(Change(self.origin[i], name, old, new, rule))
+
+    def set(self, i: int, rule: str, start: int | None = None, end: int | None = None) -> None:
+        cue = self.cues[i]
+        s = cue.start if start is None else start
+        e = cue.end if end is None else end
+        if s != cue.start:
+            self.note(i, "start", cue.start, s, rule)
+        if e != cue.end:
+            self.note(i, "end", cue.end, e, rule)
+        self.cues[i] = Cue(s, e, cue.text, cue.words)
+
+    def merge(self, i: int, j: int, rule: str) -> None:
+        """Cue ``j`` joins cue ``i`` (both texts kept, span of both); ``j`` goes."""
+        a, b = self.cues[i], self.cues[j]
+        text = a.text if a.text == b.text else f"{a.text}\n{b.text}"
+        words = a.words + b.words if a.words and b.words else ()
+        merged = Cue(min(a.start, b.start), max(a.end, b.end), text, words)
+        self.changes.append(Change(self.origin[i], "text", [a.text, b.text], text, rule))
+        self.cues[i] = merged
+        del self.cues[j]
+        del self.origin[j]
+
+
+@dataclass(frozen=True)
+class RepairResult:
+    """The repaired track, every change, and what could not be repaired.
+
+    ``unresolved`` maps a kind (``duration_too_short``, ``cps_too_high``) to the numbers
+    of the cues (in the repaired track) still showing it.
+    """
+
+    track: Track
+    changes: list[Change]
+    unresolved: dict[str, list[int]]
+
+    def summary(self) -> str:
+        """One line, e.g. ``fixed 12 overlaps, 3 short cues; 2 cues still too fast to read``."""
+        return summarize(self.changes, self.unresolved)
+
+
+_LABELS = {
+    "order": ("cue out of order", "cues out of order"),
+    "duplicate": ("duplicate", "duplicates"),
+    "empty": ("empty cue", "empty cues"),
+    "negative_duration": ("negative duration", "negative durations"),
+    "zero_duration": ("zero duration", "zero durations"),
+    "overlap": ("overlap", "overlaps"),
+    "same_span": ("cue shown twice over", "cues shown twice over"),
+    "gap": ("gap under the minimum", "gaps under the minimum"),
+    "chain": ("gap chained", "gaps chained"),
+    "min_duration": ("short cue", "short cues"),
+    "max_duration": ("long cue", "long cues"),
+    "reading_speed": ("fast cue", "fast cues"),
+    "split": ("long segment split", "long segments split"),
+    "orphan-merge": ("orphan merged", "orphans merged"),
+    "orphan-rebalance": ("orphan rebalanced", "orphans rebalanced"),
+    "rolling": ("rolling caption line", "rolling caption lines"),
+}
+_UNRESOLVED = {
+    "duration_too_short": "too short (no free time)",
+    "cps_too_high": "too fast to read",
+}
+
+
+def summarize(changes: list[Change], unresolved: dict[str, list[int]] | None = None) -> str:
+    """A one-line account of changes by rule, and of what is left.
+
+    >>> summarize([Change(1, "end", 5, 4, "overlap"), Change(2, "end", 9, 8, "overlap")],
+    ...           {"cps_too_high": [7]})
+    'fixed 2 overlaps; 1 cue still too fast to read'
+    """
+    counts = count_rules(changes)
+    parts = []
+    for rule, n in counts.items():
+        one, many = _LABELS.get(rule, (rule, rule))
+        parts.append(f"{n} {one if n == 1 else many}")
+    text = f"fixed {', '.join(parts)}" if parts else "nothing to fix"
+    left = []
+    for kind, cues in (unresolved or {}).items():
+        if cues:
+            n = len(cues)
+            left.append(f"{n} cue{'s' if n != 1 else ''} still {_UNRESOLVED.get(kind, kind)}")
+    return text + ("; " + ", ".join(left) if left else "")
+
+
+def repair(track: Track, profile: Profile | str | None = None,
+           overlap: OverlapStrategy = "trim") -> RepairResult:
+    """Repair the timing of a track by the profile; see the module for the passes.
+
+    >>> from subtools import Cue, Track
+    >>> broken = Track((Cue(0, 3000, "one"), Cue(2500, 5000, "two"), Cue(9000, 9000, "three")))
+    >>> result = repair(broken)
+    >>> [(c.start, c.end) for c in result.track]
+    [(0, 2417), (2500, 5000), (9000, 9833)]
+    >>> result.summary()
+    'fixed 1 zero duration, 1 overlap'
+    """
+    if overlap not in OVERLAP_STRATEGIES:
+        from .errors import UsageError
+
+        raise UsageError(f"unknown overlap strategy {overlap!r} ({', '.join(OVERLAP_STRATEGIES)})")
+    prof = get_profile(profile)
+    work = _Work(list(track.cues), list(range(1, len(track) + 1)), prof)
+    passes: list[Callable[[_Work], None]] = [
+        _normalize,
+        _durations,
+        lambda w: _overlaps(w, overlap),
+        _gaps,
+        _max_duration,
+        _min_duration,
+        _reading_speed,
+        _gaps,
+    ]
+    for step in passes:
+        step(work)
+    repaired = track.with_cues(work.cues)
+    return RepairResult(repaired, work.changes, _unresolved(repaired, prof))
+
+
+# -- passes ----------------------------------------------------------------------------
+
+def _normalize(w: _Work) -> None:
+    order = sorted(range(len(w.cues)), key=lambda i: w.cues[i].start)
+    if order != list(range(len(order))):
+        for new, old in enumerate(order):
+            if new != old:
+                w.changes.append(Change(w.origin[old], "position", old + 1, new + 1, "order"))
+        w.cues = [w.cues[i] for i in order]
+        w.origin = [w.origin[i] for i in order]
+    seen: set[tuple[int, int, str]] = set()
+    i = 0
+    while i < len(w.cues):
+        cue = w.cues[i]
+        key = (cue.start, cue.end, cue.text)
+        if not cue.text.strip():
+            w.changes.append(Change(w.origin[i], "text", cue.text, None, "empty"))
+        elif key in seen:
+            # The same caption twice: one copy keeps the text, none of it is lost.
+            w.changes.append(Change(w.origin[i], "text", cue.text, None, "duplicate"))
+        else:
+            seen.add(key)
+            i += 1
+            continue
+        del w.cues[i]
+        del w.origin[i]
+
+
+def reading_time(text: str, prof: Profile) -> int:
+    """The ms a reader needs for the text at the profile's speed (at least the minimum).
+
+    >>> reading_time("Twenty characters!!!", get_profile("netflix"))
+    1000
+    """
+    need = prof.min_duration
+    chars = len(text.replace("\n", " "))
+    if prof.max_cps:
+        need = max(need, round(chars * 1000 / prof.max_cps))
+    if prof.max_wps:
+        need = max(need, round(len(text.split()) * 1000 / prof.max_wps))
+    return min(need, prof.max_duration)
+
+
+def _room_after(w: _Work, i: int) -> int | None:
+    """The latest end cue ``i`` may have (None: no cue after it; cues are in order)."""
+    return w.cues[i + 1].start - w.profile.min_gap if i + 1 < len(w.cues) else None
+
+
+def _extend(w: _Work, i: int, need: int, rule: str) -> None:
+    """Give cue ``i`` up to ``need`` ms: free time after it first, then before it."""
+    cue = w.cues[i]
+    latest = _room_after(w, i)
+    end = cue.start + need if latest is None else min(cue.start + need, max(latest, cue.end))
+    start = cue.start
+    if end - start < need:
+        earliest = w.cues[i - 1].end + w.profile.min_gap if i > 0 else 0
+        start = min(cue.start, max(end - need, earliest))
+    w.set(i, rule, start=start, end=end)
+
+
+def _durations(w: _Work) -> None:
+    for i, cue in enumerate(w.cues):
+        if cue.end > cue.start:
+            continue
+        rule = "zero_duration" if cue.end == cue.start else "negative_duration"
+        end = cue.start + reading_time(cue.text, w.profile)
+        limit = _room_after(w, i)
+        if limit is not None:
+            end = min(end, limit)
+        # With no room at all the cue keeps one millisecond; the overlap pass merges it.
+        w.set(i, rule, end=max(end, cue.start + 1))
+
+
+def _same_span(a: Cue, b: Cue) -> bool:
+    shared = min(a.end, b.end) - max(a.start, b.start)
+    return shared >= _SAME_SPAN * max(a.duration, b.duration, 1)
+
+
+def _overlaps(w: _Work, strategy: OverlapStrategy) -> None:
+    prof = w.profile
+    gap = prof.min_gap
+    i = 0
+    # Each step either moves past a cue or removes one, so this ends.
+    while i + 1 < len(w.cues):
+        a, b = w.cues[i], w.cues[i + 1]
+        if a.end <= b.start:
+            i += 1
+            continue
+        if _same_span(a, b) or strategy == "merge":
+            w.merge(i, i + 1, "same_span" if strategy != "merge" else "overlap")
+            continue
+        if strategy == "shift":
+            delta = a.end + gap - b.start
+            w.set(i + 1, "overlap", start=b.start + delta, end=b.end + delta)
+            _resort_from(w, i + 1)
+            i += 1
+            continue
+        trimmed = b.start - gap
+        if strategy == "trim" and trimmed - a.start >= min(prof.min_duration, a.duration):
+            w.set(i, "overlap", end=trimmed)
+            i += 1
+            continue
+        # Split the overlap: each cue gives up half of it, the gap in between.
+        middle = (a.end + b.start) // 2
+        new_end, new_start = middle - gap // 2, middle - gap // 2 + gap
+        if new_end > a.start and new_start < b.end:
+            w.set(i, "overlap", end=new_end)
+            w.set(i + 1, "overlap", start=new_start)
+            _resort_from(w, i + 1)
+            i += 1
+            continue
+        # No room to part them: one cue, both texts.
+        w.merge(i, i + 1, "overlap")
+
+
+def _resort_from(w: _Work, i: int) -> None:
+    """Keep the order by start after cue ``i`` moved later."""
+    while i + 1 < len(w.cues) and w.cues[i].start > w.cues[i + 1].start:
+        w.cues[i], w.cues[i + 1] = w.cues[i + 1], w.cues[i]
+        w.origin[i], w.origin[i + 1] = w.origin[i + 1], w.origin[i]
+        i += 1
+
+
+def _gaps(w: _Work) -> None:
+    prof = w.profile
+    gap, chain = prof.min_gap, prof.chain_gap
+    i = 0
+    while i + 1 < len(w.cues):
+        a, b = w.cues[i], w.cues[i + 1]
+        current = b.start - a.end
+        if current == gap or current >= max(chain, gap):
+            i += 1
+            continue
+        target = b.start - gap
+        if current < gap:
+            moved = a.end + gap
+            # Take the time from whichever cue can spare it; merge if neither can.
+            if target - a.start >= prof.min_duration or (target > a.start and moved >= b.end):
+                w.set(i, "gap", end=target)
+            elif moved < b.end:
+                w.set(i + 1, "gap", start=moved)
+            elif target > a.start:
+                w.set(i, "gap", end=target)
+            else:
+                w.merge(i, i + 1, "gap")
+                continue
+        elif target - a.start <= prof.max_duration:
+            # A short gap flickers: close it to exactly the minimum (chaining).
+            w.set(i, "chain", end=target)
+        i += 1
+
+
+def _min_duration(w: _Work) -> None:
+    need = min(w.profile.min_duration, w.profile.max_duration)
+    for i, cue in enumerate(w.cues):
+        if cue.duration < need:
+            _extend(w, i, need, "min_duration")
+
+
+def _max_duration(w: _Work) -> None:
+    prof = w.profile
+    i = 0
+    while i < len(w.cues):
+        cue = w.cues[i]
+        if cue.duration <= prof.max_duration:
+            i += 1
+            continue
+        if len(cue.text.replace("\n", " ")) > prof.max_chars and len(cue.text.split()) > 1:
+            pieces = _split_by_duration(cue, prof)
+            if len(pieces) > 1:
+                w.changes.append(Change(w.origin[i], "text", cue.text,
+                                        [p.text for p in pieces], "max_duration"))
+                w.cues[i : i + 1] = pieces
+                w.origin[i : i + 1] = [w.origin[i]] * len(pieces)
+                i += len(pieces)
+                continue
+        w.set(i, "max_duration", end=cue.start + prof.max_duration)
+        i += 1
+
+
+def _split_by_duration(cue: Cue, prof: Profile) -> list[Cue]:
+    from .wrap.cues import split_cue
+
+    return split_cue(cue, prof)
+
+
+def _reading_speed(w: _Work) -> None:
+    for i, cue in enumerate(w.cues):
+        if too_fast(cue, w.profile):
+            _extend(w, i, reading_time(cue.text, w.profile), "reading_speed")
+
+
+def _unresolved(track: Track, prof: Profile) -> dict[str, list[int]]:
+    short, fast = [], []
+    for n, cue in enumerate(track, 1):
+        if cue.duration < prof.min_duration:
+            short.append(n)
+        if too_fast(cue, prof):
+            fast.append(n)
+    return {"duration_too_short": short, "cps_too_high": fast}
+
+
+def too_fast(cue: Cue, prof: Profile) -> bool:
+    """Whether the cue is above the profile's reading speed (line breaks count as spaces).
+
+    >>> too_fast(Cue(0, 1000, "x" * 21), get_profile("netflix"))
+    True
+    """
+    ms = cue.end - cue.start
+    if ms <= 0:
+        return True
+    cps = prof.max_cps
+    # chars / seconds > cps, in integers: chars * 1000 > cps * ms
+    if cps and len(cue.text) * 1000 > cps * ms:
+        return True
+    wps = prof.max_wps
+    return bool(wps and len(cue.text.split()) * 1000 > wps * ms)
+
+
+__all__ = ["OVERLAP_STRATEGIES", "RepairResult", "reading_time", "repair", "summarize", "too_fast"]

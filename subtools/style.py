@@ -1,0 +1,124 @@
+"""Style profiles: the limits a caption must keep, as data.
+
+One frozen dataclass per profile; command-line flags override single fields with
+:meth:`Profile.but`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import UsageError
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Limits for line length, lines per cue, reading speed, durations and gaps.
+
+    >>> NETFLIX.min_gap, NETFLIX.chain_gap
+    (83, 500)
+    >>> NETFLIX.but(max_chars=37).max_chars
+    37
+    """
+
+    name: str
+    #: Characters (display columns) per line.
+    max_chars: int = 42
+    max_lines: int = 2
+    #: Reading speed limit in characters per second (None: not checked by characters).
+    max_cps: float | None = 20.0
+    #: Reading speed limit in words per second (None: not checked by words).
+    max_wps: float | None = None
+    #: Cue duration limits, ms.
+    min_duration: int = 833
+    max_duration: int = 7000
+    #: Frame rate the frame-based gaps are counted in.
+    fps: float = 24.0
+    #: The gap every two cues keep, in frames (0: cues may touch).
+    min_gap_frames: float = 2
+    #: Gaps shorter than this many frames are closed to exactly ``min_gap`` (chaining).
+    chain_frames: float = 12
+    language: str = "en"
+
+    @property
+    def min_gap(self) -> int:
+        """The minimum gap in ms."""
+        return round(self.min_gap_frames * 1000 / self.fps)
+
+    @property
+    def chain_gap(self) -> int:
+        """Gaps under this many ms are closed to :attr:`min_gap`."""
+        return round(self.chain_frames * 1000 / self.fps)
+
+    @property
+    def max_line_chars(self) -> int:
+        """Characters a full cue holds."""
+        return self.max_chars * self.max_lines
+
+    def but(self, **changes: Any) -> Profile:
+        """A copy with some fields changed; ``None`` values are ignored (unset flags)."""
+        changes = {k: v for k, v in changes.items() if v is not None}
+        bad = [k for k in changes if k not in {f.name for f in dataclasses.fields(self)}]
+        if bad:
+            raise UsageError(f"unknown profile field(s): {', '.join(bad)}")
+        new = dataclasses.replace(self, **changes)
+        new.validate()
+        return new
+
+    def validate(self) -> None:
+        problems = []
+        if self.max_chars < 1:
+            problems.append("max_chars must be at least 1")
+        if self.max_lines < 1:
+            problems.append("max_lines must be at least 1")
+        if self.min_duration < 0 or self.max_duration <= 0:
+            problems.append("durations must be positive")
+        if self.min_duration > self.max_duration:
+            problems.append("min_duration is above max_duration")
+        if self.fps <= 0:
+            problems.append("fps must be positive")
+        if self.min_gap_frames < 0 or self.chain_frames < 0:
+            problems.append("gaps cannot be negative")
+        for name in ("max_cps", "max_wps"):
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                problems.append(f"{name} must be positive")
+        if problems:
+            raise UsageError(f"profile {self.name}: " + "; ".join(problems))
+
+
+#: Netflix timed-text style: 42 x 2, 20 cps (adult), 5/6 s to 7 s, 2 frames between cues
+#: at 24 fps, gaps under 12 frames closed to 2 frames.
+NETFLIX = Profile("netflix")
+
+#: BBC subtitle guidelines: 37 characters a line, two lines, about three words a second
+#: (160-180 words a minute), 25 fps.
+BBC = Profile(
+    "bbc", max_chars=37, max_cps=None, max_wps=3.0, fps=25.0, min_gap_frames=2, chain_frames=12
+)
+
+#: Continuous captions as YouTube shows them: 42 x 2, cues may touch, up to 10 s each.
+YOUTUBE = Profile(
+    "youtube", max_duration=10_000, min_gap_frames=0, chain_frames=0, fps=30.0, max_cps=None
+)
+
+PROFILES: dict[str, Profile] = {p.name: p for p in (NETFLIX, BBC, YOUTUBE)}
+
+
+def get_profile(name_or_profile: str | Profile | None = None) -> Profile:
+    """A profile by name (default ``netflix``), or the profile given.
+
+    >>> get_profile("bbc").max_chars
+    37
+    """
+    if isinstance(name_or_profile, Profile):
+        return name_or_profile
+    name = (name_or_profile or "netflix").lower()
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise UsageError(
+            f"unknown profile {name!r} (known: {', '.join(sorted(PROFILES))})"
+        ) from None
