@@ -94,9 +94,8 @@ def refuse_overwriting_input(inputs: list[str], output: str | None) -> None:
             usage(f"output {output!r} is the input file; subtools never overwrites its input")
 
 
-def write_output(track: Track, output: str | None, fmt: str) -> None:
+def write_output(text: str, output: str | None) -> None:
     """Write to a file atomically, or to standard output for none or ``-``."""
-    text = get_format(fmt).write_text(track)
     if not output or output == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -113,3 +112,33 @@ def progress(total: int | None, desc: str) -> Any:
     from tqdm import tqdm
 
     return tqdm(total=total, desc=desc, unit="file", file=sys.stderr, leave=False)
+
+
+def add_style_arguments(p: Any, overlap: bool = True) -> None:
+    """The style profile and the flags that override its fields."""
+    from subtools.repair import OVERLAP_STRATEGIES
+    from subtools.style import PROFILES
+
+    g = p.add_argument_group("style (the profile's limits; flags override single fields)")
+    g.add_argument("--profile", default="netflix", choices=sorted(PROFILES),
+                   help="style profile (default: netflix)")
+    g.add_argument("--max-chars", type=int, metavar="N", help="characters per line")
+    g.add_argument("--max-lines", type=int, metavar="N", help="lines per cue")
+    g.add_argument("--max-cps", type=float, metavar="CPS", help="reading speed, characters a second")
+    g.add_argument("--min-duration", type=int, metavar="MS", help="shortest cue, ms")
+    g.add_argument("--max-duration", type=int, metavar="MS", help="longest cue, ms")
+    g.add_argument("--min-gap", type=float, metavar="FRAMES", help="gap between cues, in frames")
+    g.add_argument("--fps", type=float, help="frame rate the frame-based gaps count in")
+    if overlap:
+        g.add_argument("--overlap", choices=OVERLAP_STRATEGIES, default="trim",
+                       help="how overlapping cues are parted (default: trim)")
+
+
+def profile_from_args(args: Any) -> Any:
+    from subtools.style import get_profile
+
+    return get_profile(args.profile).but(
+        max_chars=args.max_chars, max_lines=args.max_lines, max_cps=args.max_cps,
+        min_duration=args.min_duration, max_duration=args.max_duration,
+        min_gap_frames=args.min_gap, fps=args.fps,
+    )

@@ -3,66 +3,55 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable
-from pathlib import Path
 
+from subtools import batch
 from subtools.formats import get_format
-from subtools.model import Track
 
 from .common import (
     Warnings,
+    add_style_arguments,
     open_tracks,
     output_format,
-    progress,
+    profile_from_args,
     refuse_overwriting_input,
     say,
     single_track,
     usage,
     write_output,
 )
+from .outputs import write_outputs
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "input",
-        metavar="INPUT",
-        help="a subtitle file, JSON segments, a Whisper "
-        "result, or a dataset (JSONL or JSON rows); '-' reads standard input",
-    )
-    p.add_argument(
-        "-o", "--output", metavar="OUT", help="output file ('-' or none: standard output)"
-    )
-    p.add_argument(
-        "--to",
-        metavar="FORMAT",
-        help="output format: srt, vtt, json, jsonl or txt (default: from -o's extension, else srt)",
-    )
-    p.add_argument(
-        "--from",
-        dest="from_format",
-        metavar="FORMAT",
-        help="input format (default: from the extension or the content)",
-    )
+    p.add_argument("input", metavar="INPUT", help="a subtitle file, JSON segments, a Whisper "
+                   "result, or a dataset (JSONL or JSON rows); '-' reads standard input")
+    p.add_argument("-o", "--output", metavar="OUT",
+                   help="output file ('-' or none: standard output)")
+    p.add_argument("--to", metavar="FORMAT", help="output format: srt, vtt, json, jsonl or txt "
+                   "(default: from -o's extension, else srt)")
+    p.add_argument("--from", dest="from_format", metavar="FORMAT",
+                   help="input format (default: from the extension or the content)")
     p.add_argument("--id", help="the dataset row to convert")
-    p.add_argument(
-        "--out-dir", metavar="DIR", help="write every track (each dataset row) to DIR/<id>.<ext>"
-    )
-    p.add_argument(
-        "--raw",
-        action="store_true",
-        help="one cue per segment, unchanged but for "
-        "millisecond rounding and surrounding whitespace",
-    )
-    p.add_argument(
-        "--lenient",
-        action="store_true",
-        help="skip bad segments, rows or cues (a warning each) instead of stopping",
-    )
+    p.add_argument("--out-dir", metavar="DIR",
+                   help="write every track (each dataset row) to DIR/<id>.<ext>")
+    p.add_argument("--raw", action="store_true", help="one cue per segment, unchanged but for "
+                   "millisecond rounding and surrounding whitespace (no wrapping, no repair)")
+    add_common_arguments(p)
+
+
+def add_common_arguments(p: argparse.ArgumentParser) -> None:
+    """What convert and fix share: reading options and the style profile."""
+    p.add_argument("--dedupe", action="store_true", help="treat the input as rolling "
+                   "auto-captions: each repeated line once (WebVTT is detected by itself)")
+    p.add_argument("--lenient", action="store_true",
+                   help="skip bad segments, rows or cues (a warning each) instead of stopping")
     p.add_argument("--encoding", help="input text encoding (default: detected)")
+    add_style_arguments(p)
 
 
-def process(track: Track, args: argparse.Namespace) -> Track:
-    return track
+def recipe_from_args(args: argparse.Namespace, fmt: str) -> batch.Recipe:
+    profile = None if getattr(args, "raw", False) else profile_from_args(args)
+    return batch.Recipe(fmt, profile, args.overlap, args.dedupe)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -70,51 +59,23 @@ def run(args: argparse.Namespace) -> int:
         usage("give either -o or --out-dir, not both")
     refuse_overwriting_input([args.input], args.output)
     fmt = output_format(args.to, args.output)
+    recipe = recipe_from_args(args, fmt)
+    ext = get_format(fmt).extensions[0]
     warnings = Warnings()
-    tracks = open_tracks(
-        args.input,
-        args.from_format,
-        id=args.id,
-        lenient=args.lenient,
-        encoding=args.encoding,
-        warnings=warnings,
-    )
     if args.out_dir:
-        written = write_all(tracks, args, fmt)
+        if args.input == "-" or args.id is not None:
+            tracks = open_tracks(args.input, args.from_format, id=args.id,
+                                 lenient=args.lenient, encoding=args.encoding, warnings=warnings)
+            results = (recipe.apply(t) for t in tracks)
+        else:
+            jobs = batch.jobs_for([args.input], args.from_format, args.encoding)
+            results = batch.run(jobs, recipe, lenient=args.lenient)
+        written = write_outputs(results, args.out_dir, ext, warnings, [args.input])
         say(f"wrote {written} file{'s' if written != 1 else ''} to {args.out_dir}")
     else:
-        track = single_track(tracks, args.input)
-        write_output(process(track, args), args.output, fmt)
+        tracks = open_tracks(args.input, args.from_format, id=args.id, lenient=args.lenient,
+                             encoding=args.encoding, warnings=warnings)
+        done = recipe.apply(single_track(tracks, args.input))
+        write_output(done.text or "", args.output)
     warnings.summary()
     return 0
-
-
-def write_all(tracks: Iterable[Track], args: argparse.Namespace, fmt: str) -> int:
-    """Each track to ``DIR/<id>.<ext>``, named after the input when a track has no id."""
-    out_dir = Path(args.out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    ext = get_format(fmt).extensions[0]
-    stem = Path(args.input).stem if args.input != "-" else "stdin"
-    bar = progress(None, "converting")
-    written = 0
-    seen: set[str] = set()
-    try:
-        for track in tracks:
-            name = _safe_name(track.id) if track.id else stem
-            if name in seen:
-                name = f"{name}-{written + 1}"
-            seen.add(name)
-            write_output(process(track, args), str(out_dir / f"{name}{ext}"), fmt)
-            written += 1
-            if bar is not None:
-                bar.update(1)
-    finally:
-        if bar is not None:
-            bar.close()
-    return written
-
-
-def _safe_name(value: str) -> str:
-    """A file name from a row id: path separators and leading dots cannot escape DIR."""
-    cleaned = "".join(c if c.isalnum() or c in "-_.@+=" else "_" for c in value).lstrip(".")
-    return cleaned or "_"

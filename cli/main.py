@@ -17,6 +17,8 @@ from .common import PROG, say
 #: so ``subtools convert`` never imports what ``align`` needs.
 COMMANDS = {
     "convert": ("convert", "convert segments and subtitle files to SRT, WebVTT, JSON or text"),
+    "fix": ("fix", "wrap and repair caption files, every change explained"),
+    "check": ("check", "lint caption files by a style profile (changes nothing)"),
 }
 
 

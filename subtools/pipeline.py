@@ -39,7 +39,7 @@ def process(track: Track, profile: Profile | str | None = None,
     >>> track = from_segments([{"start": 0.0, "end": 0.4, "text": " Hi."},
     ...                        {"start": 0.3, "end": 2.0, "text": " Welcome back."}])
     >>> [(c.start, c.end, c.text) for c in process(track).track]
-    [(0, 1959, 'Hi. Welcome back.')]
+    [(0, 2000, 'Hi. Welcome back.')]
     """
     prof = get_profile(profile)
     wrapped = wrap(track, prof)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..errors import ParseError
@@ -12,23 +12,39 @@ from .base import Format, ReadContext
 from .json_segments import _decode_json, rows_to_tracks, segment_dicts
 
 
-def _rows(text: str, ctx: ReadContext) -> Iterator[tuple[int, int | None, Any]]:
+def split_rows(text: str, only_id: str | None = None) -> list[tuple[int, int, str]]:
+    """``(row number, line number, line)`` of every non-blank line, without decoding.
+
+    With ``only_id``, lines that cannot hold that id are left out: picking one row need
+    not decode every other row.
+    """
+    rows = []
     number = 0
     for line_no, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         number += 1
-        # Picking one row by id need not decode every other row in full.
-        if ctx.only_id is not None and f'"{ctx.only_id}"' not in line:
+        if only_id is not None and f'"{only_id}"' not in line:
             continue
-        try:
-            yield number, line_no, _decode_json(line, ctx, line_offset=line_no - 1)
-        except ParseError as exc:
-            ctx.problem(ParseError(exc.message, source=ctx.source, line=line_no))
+        rows.append((number, line_no, line))
+    return rows
+
+
+def decode_rows(rows: Iterable[tuple[int, int, str]], ctx: ReadContext) -> Iterator[Track]:
+    """Tracks from the lines :func:`split_rows` gave, errors placed by row and line."""
+
+    def objects() -> Iterator[tuple[int, int | None, Any]]:
+        for number, line_no, line in rows:
+            try:
+                yield number, line_no, _decode_json(line, ctx, line_offset=line_no - 1)
+            except ParseError as exc:
+                ctx.problem(ParseError(exc.message, source=ctx.source, line=line_no))
+
+    return rows_to_tracks(objects(), ctx)
 
 
 def read(text: str, ctx: ReadContext) -> Iterator[Track]:
-    return rows_to_tracks(_rows(text, ctx), ctx)
+    return decode_rows(split_rows(text, ctx.only_id), ctx)
 
 
 def write(track: Track) -> str:

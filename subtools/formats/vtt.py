@@ -67,7 +67,7 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
     def to_ms(value: str) -> int:
         return int(Timestamp.from_string(value).in_milliseconds())
 
-    blocks = iter_blocks(text)
+    blocks = iter_blocks(text, blank_ends=False)
     header = next(blocks, None)
     if header is None or header[0] != 1 or not header[1][0].startswith("WEBVTT"):
         raise ParseError(
@@ -82,6 +82,12 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
     cues: list[Cue] = []
     for first, lines in blocks:
         head = lines[0]
+        if not head.strip():
+            # Whitespace-only lines between cues: nothing to read.
+            if len(lines) == 1 or not any(ln.strip() for ln in lines):
+                continue
+            lines = [ln for ln in lines if ln.strip()] if "-->" not in head else lines
+            head = lines[0]
         if head.startswith(("NOTE", "STYLE", "REGION")) and not any("-->" in ln for ln in lines):
             continue
         if not WebVTTCueBlock.is_valid(lines):
@@ -118,11 +124,16 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
             continue
         block = WebVTTCueBlock.from_lines(lines)
         start, end = to_ms(block.start), to_ms(block.end)
-        payload = "\n".join(block.payload)
-        words = _words(payload, start, end, to_ms) if _INLINE_TIME.search(payload) else ()
-        body = "\n".join(plain_text(ln).strip() for ln in block.payload).strip()
+        words = tuple(
+            w for ln in block.payload if _INLINE_TIME.search(ln) for w in _words(ln, start, end, to_ms)
+        )
+        body = "\n".join(t for t in (plain_text(ln).strip() for ln in block.payload) if t)
         cues.append(Cue(start, end, body, words))
-    yield Track(tuple(cues), source=ctx.source, language=language)
+    track = Track(tuple(cues), source=ctx.source, language=language)
+    from ..autocaptions import dedupe_rolling, is_rolling
+
+    # YouTube's auto-captions repeat every line in the next cue; read them as spoken.
+    yield dedupe_rolling(track).track if is_rolling(track) else track
 
 
 def escape(text: str) -> str:

@@ -48,8 +48,8 @@ def wrap(track: Track, profile: Profile | str | None = None) -> WrapResult:
     >>> out = wrap(Track((Cue(0, 9000, text),))).track
     >>> for cue in out:
     ...     print(cue.start, cue.end, cue.text.replace("\\n", " | "))
-    0 3876 Today we look at a paper | about semi-supervised learning.
-    3876 9000 It combines two older methods in a simple way, | and it works surprisingly well.
+    0 3772 Today we look at a paper | about semi-supervised learning.
+    3772 9000 It combines two older methods in a simple | way, and it works surprisingly well.
     """
     prof = get_profile(profile)
     rules = rules_for(track.language or prof.language)
@@ -262,7 +262,7 @@ def _even_out(edges: list[int], minimum: int) -> list[int]:
     """Move inner edges so that every piece lasts at least ``minimum`` (water-filling).
 
     >>> _even_out([0, 100, 5000, 6000], 833)
-    [0, 833, 4998, 6000]
+    [0, 833, 5124, 6000]
     """
     durations = [b - a for a, b in zip(edges, edges[1:], strict=False)]
     total = sum(durations)

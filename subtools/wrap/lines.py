@@ -165,8 +165,10 @@ def two_lines_ascii(text: str, limit: int, rules: BreakRules) -> str | None:
     Most captions are this case, and walking the spaces of the string is several times
     faster than building tokens.  Returns None when two lines cannot hold the text.
 
-    >>> two_lines_ascii("So today we look at the paper, which is about learning.", 42, ENGLISH)
-    'So today we look at the paper,\nwhich is about learning.'
+    >>> print(two_lines_ascii("So today we look at the paper, which is about learning.", 42,
+    ...                       ENGLISH))
+    So today we look at the paper,
+    which is about learning.
     """
     n = len(text)
     if n <= limit:

@@ -1,0 +1,102 @@
+"""``subtools fix``: wrap and repair subtitle files, every change explained."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from subtools import batch
+from subtools.batch import Done
+from subtools.formats import format_for_path, get_format
+
+from .common import Warnings, output_format, refuse_overwriting_input, say, usage, write_output
+from .convert import add_common_arguments, recipe_from_args
+from .outputs import write_outputs
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="subtitle files or segments (any supported format)")
+    p.add_argument("-o", "--output", metavar="OUT",
+                   help="output file for one input ('-': standard output)")
+    p.add_argument("--out-dir", metavar="DIR",
+                   help="write each input's result to DIR, named after it")
+    p.add_argument("--to", metavar="FORMAT",
+                   help="output format (default: from -o, else the input's own format)")
+    p.add_argument("--report", metavar="FILE", help="write every change as JSON to FILE")
+    add_common_arguments(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    if bool(args.output) == bool(args.out_dir):
+        usage("give -o OUT (one input) or --out-dir DIR")
+    if args.output and len(args.inputs) > 1:
+        usage("several inputs need --out-dir")
+    refuse_overwriting_input(args.inputs, args.output)
+    fmt = _format(args)
+    recipe = recipe_from_args(args, fmt)
+    warnings = Warnings()
+    report: list[dict[str, Any]] = []
+
+    def record(done: Done, path: Path | str) -> None:
+        say(f"{path}: {done.summary}")
+        report.append(_report_entry(done, str(path), recipe))
+
+    jobs = batch.jobs_for(args.inputs, None, args.encoding)
+    results = batch.run(jobs, recipe, lenient=args.lenient)
+    if args.out_dir:
+        ext = get_format(fmt).extensions[0]
+        write_outputs(results, args.out_dir, ext, warnings, args.inputs, on_done=record)
+    else:
+        done = _single(results, args.inputs[0], warnings)
+        write_output(done.text or "", args.output)
+        record(done, args.output)
+    if args.report:
+        from subtools.fileio import atomic_write
+
+        body: Any = report[0] if len(report) == 1 else report
+        atomic_write(args.report, json.dumps(body, ensure_ascii=False, indent=1) + "\n")
+    warnings.summary()
+    return 0
+
+
+def _format(args: argparse.Namespace) -> str:
+    if args.to or args.output:
+        return output_format(args.to, args.output)
+    fmt = format_for_path(args.inputs[0])
+    if fmt is None or fmt.write is None or fmt.multi:
+        return "srt"
+    return fmt.name
+
+
+def _single(results: Any, source: str, warnings: Warnings) -> Done:
+    found: Done | None = None
+    for done in results:
+        for w in done.warnings:
+            warnings(w)
+        if done.error is not None:
+            raise done.error
+        if done.text is None:
+            continue
+        if found is not None:
+            usage(f"{source} holds several tracks (a dataset): use --out-dir")
+        found = done
+    if found is None:
+        from subtools.errors import ParseError
+
+        raise ParseError("no track in input", source=source)
+    return found
+
+
+def _report_entry(done: Done, output: str, recipe: batch.Recipe) -> dict[str, Any]:
+    return {
+        "source": done.source,
+        "id": done.id,
+        "output": output,
+        "profile": recipe.profile.name if recipe.profile else None,
+        "summary": done.summary,
+        "changes": [c.to_dict() for c in done.changes],
+        "unresolved": done.unresolved,
+    }

@@ -1,0 +1,56 @@
+"""Writing the results of a batch run: one file per track, warnings in input order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from subtools.batch import Done
+
+from .common import Warnings, progress, usage, write_output
+
+
+def safe_name(value: str) -> str:
+    """A file name from a row id or file stem: nothing in it can leave the folder."""
+    cleaned = "".join(c if c.isalnum() or c in "-_.@+=" else "_" for c in value).lstrip(".")
+    return cleaned or "_"
+
+
+def write_outputs(results: Iterator[Done], out_dir: str, ext: str, warnings: Warnings,
+                  inputs: list[str], on_done: object = None) -> int:
+    """Write each finished track to ``out_dir/<id or input stem><ext>``; stop at an error.
+
+    ``on_done`` (if given) is called with each :class:`Done` and its output path.  An
+    output that would land on one of the ``inputs`` is refused: inputs are never touched.
+    """
+    protected = {Path(i).resolve() for i in inputs if i != "-"}
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    bar = progress(None, "writing")
+    written = 0
+    seen: set[str] = set()
+    try:
+        for done in results:
+            for warning in done.warnings:
+                warnings(warning)
+            if done.error is not None:
+                raise done.error
+            if done.text is None:
+                continue
+            name = safe_name(done.id or Path(done.source).stem or "stdin")
+            if name in seen:
+                name = f"{name}-{written + 1}"
+            seen.add(name)
+            path = folder / f"{name}{ext}"
+            if path.resolve() in protected:
+                usage(f"output {path} is an input file; subtools never overwrites its input")
+            write_output(done.text, str(path))
+            written += 1
+            if callable(on_done):
+                on_done(done, path)
+            if bar is not None:
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    return written

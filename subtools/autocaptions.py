@@ -1,0 +1,95 @@
+"""YouTube's rolling auto-captions, read as spoken.
+
+Auto-captions scroll: each cue shows the line before again above the new one, with
+~10 ms "bridge" cues between them that show the finished line alone.  Converted as
+they are, every line is shown twice and the cues overlap in meaning.  Here each
+spoken line becomes one cue, timed from its first appearance to the start of the
+next line, its word timings (from the ``<c>`` tags) kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .changes import Change
+from .model import Cue, Track
+
+
+
+@dataclass(frozen=True)
+class DedupeResult:
+    track: Track
+    changes: list[Change]
+
+
+def _lines(cue: Cue) -> list[str]:
+    return [ln.strip() for ln in cue.text.split("\n") if ln.strip()]
+
+
+def _repeated(prev: list[str], lines: list[str]) -> int:
+    """How many leading lines of ``lines`` repeat the last lines of ``prev``."""
+    for k in range(min(len(prev), len(lines)), 0, -1):
+        if lines[:k] == prev[-k:]:
+            return k
+    return 0
+
+
+def is_rolling(track: Track) -> bool:
+    """Whether the track looks like rolling auto-captions: many cues start with the
+    line the cue before ended on and add a new one (every other cue may be a bridge).
+
+    >>> rolling = Track((Cue(0, 2000, "a b"), Cue(2000, 2010, "a b"),
+    ...                  Cue(2010, 4000, "a b\\nc d"), Cue(4000, 4010, "c d"),
+    ...                  Cue(4010, 6000, "c d\\ne f")))
+    >>> is_rolling(rolling), is_rolling(Track((Cue(0, 1, "x"),)))
+    (True, False)
+    """
+    cues = track.cues
+    if len(cues) < 4:
+        return False
+    # A rolling pair: the next cue repeats the end of this one *and* adds a new line.
+    rolling = 0
+    for a, b in zip(cues, cues[1:], strict=False):
+        la, lb = _lines(a), _lines(b)
+        k = _repeated(la, lb) if la else 0
+        if k and len(lb) > k:
+            rolling += 1
+    return rolling >= 0.4 * (len(cues) - 1) / 2 and rolling >= 2
+
+
+def dedupe_rolling(track: Track) -> DedupeResult:
+    """Each spoken line once: repeated lines dropped, bridges removed, times chained.
+
+    >>> rolling = Track((Cue(0, 2000, "a b"), Cue(2000, 2010, "a b"),
+    ...                  Cue(2010, 4000, "a b\\nc d"), Cue(4000, 4010, "c d"),
+    ...                  Cue(4010, 6000, "c d\\ne f")))
+    >>> [(c.start, c.end, c.text) for c in dedupe_rolling(rolling).track]
+    [(0, 2010, 'a b'), (2010, 4010, 'c d'), (4010, 6000, 'e f')]
+    """
+    out: list[Cue] = []
+    changes: list[Change] = []
+    prev: list[str] = []
+    for n, cue in enumerate(track.cues, 1):
+        lines = _lines(cue)
+        k = _repeated(prev, lines)
+        if lines:
+            prev = lines
+        new = lines[k:]
+        if not new:
+            # A bridge, or the same lines again: their words are in the cue before.
+            changes.append(Change(n, "text", cue.text, None, "rolling"))
+            continue
+        text = "\n".join(new)
+        words = cue.words
+        if words and [w.text for w in words] != text.split():
+            words = ()
+        if k:
+            changes.append(Change(n, "text", cue.text, text, "rolling"))
+        out.append(Cue(cue.start, cue.end, text, words))
+    # Each line lasts from its first appearance until the next line appears.
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if b.start > a.start and a.end != b.start:
+            changes.append(Change(i + 1, "end", a.end, b.start, "rolling"))
+            out[i] = Cue(a.start, b.start, a.text, a.words)
+    return DedupeResult(track.with_cues(out), changes)
