@@ -14,8 +14,9 @@ from __future__ import annotations
 import statistics
 import textwrap
 
-import subtools
 from _common import TRANSCRIPTS, need
+
+import subtools
 from subtools import Cue, Track
 from subtools.wrap import wrap
 from subtools.wrap.rules import BAD_LINE_ENDS, STRIP
@@ -42,7 +43,9 @@ def greedy(track: Track) -> list[Cue]:
 def measure(cues: list[Cue]) -> dict[str, float]:
     lines = [ln for c in cues for ln in c.text.split("\n")]
     two = [c for c in cues if c.text.count("\n") == 1]
-    bad = sum(1 for c in two if c.text.split("\n")[0].split()[-1].strip(STRIP).lower() in BAD_LINE_ENDS)
+    bad = sum(
+        1 for c in two if c.text.split("\n")[0].split()[-1].strip(STRIP).lower() in BAD_LINE_ENDS
+    )
     one_word = sum(1 for c in cues if len(c.text.split()) == 1)
     cps = [len(c.text.replace("\n", " ")) / (c.duration / 1000) for c in cues if c.duration > 0]
     return {

@@ -24,8 +24,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     profile = profile_from_args(args)
     try:
-        tracks = list(open_tracks(args.input, None, id=args.id, encoding=args.encoding,
-                                  warnings=Warnings()))
+        tracks = list(
+            open_tracks(args.input, None, id=args.id, encoding=args.encoding, warnings=Warnings())
+        )
     except ParseError as exc:
         say(str(exc))
         return 2
@@ -43,8 +44,9 @@ def run(args: argparse.Namespace) -> int:
         counts = summary(findings)
         if counts:
             detail = ", ".join(f"{n} {kind}" for kind, n in counts.items())
-            print(f"{source}: {len(findings)} finding{'s' if len(findings) != 1 else ''} "
-                  f"({detail})")
+            print(
+                f"{source}: {len(findings)} finding{'s' if len(findings) != 1 else ''} ({detail})"
+            )
         else:
             print(f"{source}: no findings ({len(track)} cues, profile {profile.name})")
     if args.json:

@@ -120,25 +120,39 @@ def add_style_arguments(p: Any, overlap: bool = True) -> None:
     from subtools.style import PROFILES
 
     g = p.add_argument_group("style (the profile's limits; flags override single fields)")
-    g.add_argument("--profile", default="netflix", choices=sorted(PROFILES),
-                   help="style profile (default: netflix)")
+    g.add_argument(
+        "--profile",
+        default="netflix",
+        choices=sorted(PROFILES),
+        help="style profile (default: netflix)",
+    )
     g.add_argument("--max-chars", type=int, metavar="N", help="characters per line")
     g.add_argument("--max-lines", type=int, metavar="N", help="lines per cue")
-    g.add_argument("--max-cps", type=float, metavar="CPS", help="reading speed, characters a second")
+    g.add_argument(
+        "--max-cps", type=float, metavar="CPS", help="reading speed, characters a second"
+    )
     g.add_argument("--min-duration", type=int, metavar="MS", help="shortest cue, ms")
     g.add_argument("--max-duration", type=int, metavar="MS", help="longest cue, ms")
     g.add_argument("--min-gap", type=float, metavar="FRAMES", help="gap between cues, in frames")
     g.add_argument("--fps", type=float, help="frame rate the frame-based gaps count in")
     if overlap:
-        g.add_argument("--overlap", choices=OVERLAP_STRATEGIES, default="trim",
-                       help="how overlapping cues are parted (default: trim)")
+        g.add_argument(
+            "--overlap",
+            choices=OVERLAP_STRATEGIES,
+            default="trim",
+            help="how overlapping cues are parted (default: trim)",
+        )
 
 
 def profile_from_args(args: Any) -> Any:
     from subtools.style import get_profile
 
     return get_profile(args.profile).but(
-        max_chars=args.max_chars, max_lines=args.max_lines, max_cps=args.max_cps,
-        min_duration=args.min_duration, max_duration=args.max_duration,
-        min_gap_frames=args.min_gap, fps=args.fps,
+        max_chars=args.max_chars,
+        max_lines=args.max_lines,
+        max_cps=args.max_cps,
+        min_duration=args.min_duration,
+        max_duration=args.max_duration,
+        min_gap_frames=args.min_gap,
+        fps=args.fps,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
 
 from subtools import batch
 from subtools.formats import get_format
@@ -23,28 +24,52 @@ from .outputs import write_outputs
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("input", metavar="INPUT", help="a subtitle file, JSON segments, a Whisper "
-                   "result, or a dataset (JSONL or JSON rows); '-' reads standard input")
-    p.add_argument("-o", "--output", metavar="OUT",
-                   help="output file ('-' or none: standard output)")
-    p.add_argument("--to", metavar="FORMAT", help="output format: srt, vtt, json, jsonl or txt "
-                   "(default: from -o's extension, else srt)")
-    p.add_argument("--from", dest="from_format", metavar="FORMAT",
-                   help="input format (default: from the extension or the content)")
+    p.add_argument(
+        "input",
+        metavar="INPUT",
+        help="a subtitle file, JSON segments, a Whisper "
+        "result, or a dataset (JSONL or JSON rows); '-' reads standard input",
+    )
+    p.add_argument(
+        "-o", "--output", metavar="OUT", help="output file ('-' or none: standard output)"
+    )
+    p.add_argument(
+        "--to",
+        metavar="FORMAT",
+        help="output format: srt, vtt, json, jsonl or txt (default: from -o's extension, else srt)",
+    )
+    p.add_argument(
+        "--from",
+        dest="from_format",
+        metavar="FORMAT",
+        help="input format (default: from the extension or the content)",
+    )
     p.add_argument("--id", help="the dataset row to convert")
-    p.add_argument("--out-dir", metavar="DIR",
-                   help="write every track (each dataset row) to DIR/<id>.<ext>")
-    p.add_argument("--raw", action="store_true", help="one cue per segment, unchanged but for "
-                   "millisecond rounding and surrounding whitespace (no wrapping, no repair)")
+    p.add_argument(
+        "--out-dir", metavar="DIR", help="write every track (each dataset row) to DIR/<id>.<ext>"
+    )
+    p.add_argument(
+        "--raw",
+        action="store_true",
+        help="one cue per segment, unchanged but for "
+        "millisecond rounding and surrounding whitespace (no wrapping, no repair)",
+    )
     add_common_arguments(p)
 
 
 def add_common_arguments(p: argparse.ArgumentParser) -> None:
     """What convert and fix share: reading options and the style profile."""
-    p.add_argument("--dedupe", action="store_true", help="treat the input as rolling "
-                   "auto-captions: each repeated line once (WebVTT is detected by itself)")
-    p.add_argument("--lenient", action="store_true",
-                   help="skip bad segments, rows or cues (a warning each) instead of stopping")
+    p.add_argument(
+        "--dedupe",
+        action="store_true",
+        help="treat the input as rolling "
+        "auto-captions: each repeated line once (WebVTT is detected by itself)",
+    )
+    p.add_argument(
+        "--lenient",
+        action="store_true",
+        help="skip bad segments, rows or cues (a warning each) instead of stopping",
+    )
     p.add_argument("--encoding", help="input text encoding (default: detected)")
     add_style_arguments(p)
 
@@ -64,17 +89,29 @@ def run(args: argparse.Namespace) -> int:
     warnings = Warnings()
     if args.out_dir:
         if args.input == "-" or args.id is not None:
-            tracks = open_tracks(args.input, args.from_format, id=args.id,
-                                 lenient=args.lenient, encoding=args.encoding, warnings=warnings)
-            results = (recipe.apply(t) for t in tracks)
+            tracks = open_tracks(
+                args.input,
+                args.from_format,
+                id=args.id,
+                lenient=args.lenient,
+                encoding=args.encoding,
+                warnings=warnings,
+            )
+            results: Iterator[batch.Done] = (recipe.apply(t) for t in tracks)
         else:
             jobs = batch.jobs_for([args.input], args.from_format, args.encoding)
             results = batch.run(jobs, recipe, lenient=args.lenient)
         written = write_outputs(results, args.out_dir, ext, warnings, [args.input])
         say(f"wrote {written} file{'s' if written != 1 else ''} to {args.out_dir}")
     else:
-        tracks = open_tracks(args.input, args.from_format, id=args.id, lenient=args.lenient,
-                             encoding=args.encoding, warnings=warnings)
+        tracks = open_tracks(
+            args.input,
+            args.from_format,
+            id=args.id,
+            lenient=args.lenient,
+            encoding=args.encoding,
+            warnings=warnings,
+        )
         done = recipe.apply(single_track(tracks, args.input))
         write_output(done.text or "", args.output)
     warnings.summary()

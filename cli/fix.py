@@ -17,14 +17,23 @@ from .outputs import write_outputs
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="subtitle files or segments (any supported format)")
-    p.add_argument("-o", "--output", metavar="OUT",
-                   help="output file for one input ('-': standard output)")
-    p.add_argument("--out-dir", metavar="DIR",
-                   help="write each input's result to DIR, named after it")
-    p.add_argument("--to", metavar="FORMAT",
-                   help="output format (default: from -o, else the input's own format)")
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="subtitle files or segments (any supported format)",
+    )
+    p.add_argument(
+        "-o", "--output", metavar="OUT", help="output file for one input ('-': standard output)"
+    )
+    p.add_argument(
+        "--out-dir", metavar="DIR", help="write each input's result to DIR, named after it"
+    )
+    p.add_argument(
+        "--to",
+        metavar="FORMAT",
+        help="output format (default: from -o, else the input's own format)",
+    )
     p.add_argument("--report", metavar="FILE", help="write every change as JSON to FILE")
     add_common_arguments(p)
 

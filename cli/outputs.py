@@ -16,8 +16,14 @@ def safe_name(value: str) -> str:
     return cleaned or "_"
 
 
-def write_outputs(results: Iterator[Done], out_dir: str, ext: str, warnings: Warnings,
-                  inputs: list[str], on_done: object = None) -> int:
+def write_outputs(
+    results: Iterator[Done],
+    out_dir: str,
+    ext: str,
+    warnings: Warnings,
+    inputs: list[str],
+    on_done: object = None,
+) -> int:
     """Write each finished track to ``out_dir/<id or input stem><ext>``; stop at an error.
 
     ``on_done`` (if given) is called with each :class:`Done` and its output path.  An

@@ -9,11 +9,11 @@ next line, its word timings (from the ``<c>`` tags) kept.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from .changes import Change
 from .model import Cue, Track
-
 
 
 @dataclass(frozen=True)
@@ -34,9 +34,12 @@ def _repeated(prev: list[str], lines: list[str]) -> int:
     return 0
 
 
-def is_rolling(track: Track) -> bool:
+def is_rolling(track: Track, timed: bool = False) -> bool:
     """Whether the track looks like rolling auto-captions: many cues start with the
     line the cue before ended on and add a new one (every other cue may be a bridge).
+
+    With ``timed``, the new lines must also carry word timings, as YouTube's do: the
+    evidence asked for before rolling captions are undone without being asked.
 
     >>> rolling = Track((Cue(0, 2000, "a b"), Cue(2000, 2010, "a b"),
     ...                  Cue(2010, 4000, "a b\\nc d"), Cue(4000, 4010, "c d"),
@@ -48,12 +51,15 @@ def is_rolling(track: Track) -> bool:
     if len(cues) < 4:
         return False
     # A rolling pair: the next cue repeats the end of this one *and* adds a new line.
-    rolling = 0
-    for a, b in zip(cues, cues[1:], strict=False):
+    rolling = with_words = 0
+    for a, b in itertools.pairwise(cues):
         la, lb = _lines(a), _lines(b)
         k = _repeated(la, lb) if la else 0
         if k and len(lb) > k:
             rolling += 1
+            with_words += bool(b.words)
+    if timed and with_words < 0.5 * rolling:
+        return False
     return rolling >= 0.4 * (len(cues) - 1) / 2 and rolling >= 2
 
 

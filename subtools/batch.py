@@ -54,8 +54,9 @@ class Recipe:
             summary = result.summary()
             unresolved = result.repaired.unresolved
         text = get_format(self.to).write_text(track)
-        return Done(track.source or "", track.id, text, changes, summary, unresolved,
-                    cues=len(track))
+        return Done(
+            track.source or "", track.id, text, changes, summary, unresolved, cues=len(track)
+        )
 
 
 @dataclass
@@ -83,8 +84,12 @@ class Job:
     encoding: str | None = None
 
 
-def jobs_for(paths: Iterable[str], format: str | None = None, encoding: str | None = None,
-             workers: int | None = None) -> list[Job]:
+def jobs_for(
+    paths: Iterable[str],
+    format: str | None = None,
+    encoding: str | None = None,
+    workers: int | None = None,
+) -> list[Job]:
     """Jobs for the inputs: a JSONL dataset is cut into chunks of rows, so that one big
     dataset spreads over the cores too."""
     jobs: list[Job] = []
@@ -106,15 +111,17 @@ def jobs_for(paths: Iterable[str], format: str | None = None, encoding: str | No
                 raise ParseError(f"cannot read: {exc.strerror}", source=path) from None
             rows = split_rows(text)
             size = max(1, len(rows) // (n_workers * 4))
-            jobs.extend(Job(path, "jsonl", tuple(rows[i : i + size]))
-                        for i in range(0, len(rows), size))
+            jobs.extend(
+                Job(path, "jsonl", tuple(rows[i : i + size])) for i in range(0, len(rows), size)
+            )
         else:
             jobs.append(Job(path, format, encoding=encoding))
     return jobs
 
 
-def run(jobs: list[Job], recipe: Recipe, *, lenient: bool = False,
-        workers: int | None = None) -> Iterator[Done]:
+def run(
+    jobs: list[Job], recipe: Recipe, *, lenient: bool = False, workers: int | None = None
+) -> Iterator[Done]:
     """Every track of every job, done by the recipe, in input order.
 
     A strict run stops at the first error: the :class:`Done` that carries it is the
@@ -154,8 +161,13 @@ def _run_job(job: Job, recipe: Recipe, lenient: bool) -> list[Done]:
             ctx = ReadContext(source=job.source, lenient=lenient, on_warning=warnings.append)
             tracks: Iterator[Track] = decode_rows(job.rows, ctx)
         else:
-            tracks = iter_tracks(job.source, job.format, lenient=lenient,
-                                 on_warning=warnings.append, encoding=job.encoding)
+            tracks = iter_tracks(
+                job.source,
+                job.format,
+                lenient=lenient,
+                on_warning=warnings.append,
+                encoding=job.encoding,
+            )
         for track in tracks:
             done = recipe.apply(track)
             done.warnings, warnings = warnings, []

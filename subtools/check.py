@@ -62,6 +62,7 @@ def check(track: Track, profile: Profile | str | None = None) -> list[Finding]:
     out: list[Finding] = []
     cues = track.cues
     for n, cue in enumerate(cues, 1):
+
         def add(kind: str, message: str, fixable: bool = True, n: int = n) -> None:
             out.append(Finding(n, cues[n - 1].start, cues[n - 1].end, kind, message, fixable))
 
@@ -74,30 +75,42 @@ def check(track: Track, profile: Profile | str | None = None) -> list[Finding]:
             elif cue.end > nxt.start:
                 add("overlap", f"ends {cue.end - nxt.start} ms after the next cue starts")
             elif nxt.start - cue.end < prof.min_gap:
-                add("gap_too_short", f"gap {nxt.start - cue.end} ms to the next cue, "
-                    f"under {prof.min_gap} ms")
+                add(
+                    "gap_too_short",
+                    f"gap {nxt.start - cue.end} ms to the next cue, under {prof.min_gap} ms",
+                )
         if cue.end < cue.start:
             add("negative_duration", f"ends {cue.start - cue.end} ms before it starts")
         elif cue.end == cue.start:
             add("zero_duration", "starts and ends at the same time")
         if 0 < cue.duration < prof.min_duration or cue.duration == 0:
             room = _room(track, n - 1, prof)
-            add("duration_too_short", f"{cue.duration} ms, under {prof.min_duration} ms",
-                fixable=room >= prof.min_duration)
+            add(
+                "duration_too_short",
+                f"{cue.duration} ms, under {prof.min_duration} ms",
+                fixable=room >= prof.min_duration,
+            )
         elif cue.duration > prof.max_duration:
             add("duration_too_long", f"{cue.duration} ms, over {prof.max_duration} ms")
         if cue.text.strip() and too_fast(cue, prof):
             chars = len(cue.text.replace("\n", " "))
             speed = chars / (cue.duration / 1000) if cue.duration > 0 else float("inf")
-            add("cps_too_high", f"{speed:.1f} characters a second", fixable=_room(
-                track, n - 1, prof) >= reading_time(cue.text, prof))
+            add(
+                "cps_too_high",
+                f"{speed:.1f} characters a second",
+                fixable=_room(track, n - 1, prof) >= reading_time(cue.text, prof),
+            )
         lines = cue.text.split("\n")
         for line in lines:
             width = text_width(line)
             if width > prof.max_chars:
                 single = len(line.split()) == 1
-                add("line_too_long", f"line of {width} characters, over {prof.max_chars}"
-                    + (" (a single word)" if single else ""), fixable=not single)
+                add(
+                    "line_too_long",
+                    f"line of {width} characters, over {prof.max_chars}"
+                    + (" (a single word)" if single else ""),
+                    fixable=not single,
+                )
         if len(lines) > prof.max_lines:
             add("too_many_lines", f"{len(lines)} lines, over {prof.max_lines}")
     return out

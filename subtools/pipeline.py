@@ -8,7 +8,7 @@ from .changes import Change
 from .model import Track
 from .repair import OverlapStrategy, RepairResult, repair, summarize
 from .style import Profile, get_profile
-from .wrap import WrapResult, merge_orphans, wrap
+from .wrap import WrapResult, wrap
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,9 @@ class ProcessResult:
         return text
 
 
-def process(track: Track, profile: Profile | str | None = None,
-            overlap: OverlapStrategy = "trim") -> ProcessResult:
+def process(
+    track: Track, profile: Profile | str | None = None, overlap: OverlapStrategy = "trim"
+) -> ProcessResult:
     """Broadcast-ready captions: wrap lines and split long cues, then repair the timing.
 
     >>> from subtools import from_segments
@@ -45,16 +46,24 @@ def process(track: Track, profile: Profile | str | None = None,
     wrapped = wrap(track, prof)
     repaired = repair(wrapped.track, prof, overlap)
     # Repair moves times, and with them the pauses that decide whether an orphan may
-    # join its neighbour; settle that until nothing moves, so that processing the
-    # result again changes nothing.
+    # join its neighbour, and it may merge cues into more lines than the profile has:
+    # wrap and repair again until nothing moves, so that processing the result once
+    # more changes nothing.
     changes = list(repaired.changes)
     for _ in range(_SETTLE_ROUNDS):
-        merged = merge_orphans(repaired.track, prof)
-        if not merged.changes:
+        rewrapped = wrap(repaired.track, prof)
+        if not rewrapped.changes and not rewrapped.rewrapped:
             break
-        again = repair(merged.track, prof, overlap)
-        changes += merged.changes + again.changes
+        again = repair(rewrapped.track, prof, overlap)
+        if again.track.cues == repaired.track.cues:
+            # Text with no room to be split: wrap splits it, repair merges it back.
+            break
+        changes += rewrapped.changes + again.changes
         repaired = RepairResult(again.track, changes, again.unresolved)
+    if repaired.track.cues == track.cues:
+        # Steps that undid each other are no change; say so, so a second run is silent.
+        wrapped = WrapResult(track, [], 0)
+        repaired = RepairResult(track, [], repaired.unresolved)
     return ProcessResult(repaired.track, wrapped, repaired)
 
 

@@ -41,6 +41,7 @@ OVERLAP_STRATEGIES: tuple[str, ...] = ("trim", "shift", "split", "merge")
 
 #: Cues that share this much of the longer one's span are the same caption twice over.
 _SAME_SPAN = 0.9
+_SETTLE_ROUNDS = 4
 
 
 @dataclass
@@ -69,7 +70,9 @@ class _Work:
     def merge(self, i: int, j: int, rule: str) -> None:
         """Cue ``j`` joins cue ``i`` (both texts kept, span of both); ``j`` goes."""
         a, b = self.cues[i], self.cues[j]
-        text = a.text if a.text == b.text else f"{a.text}\n{b.text}"
+        # Only exact duplicates (same times too) lose a copy, in normalize; here both
+        # texts stay even when equal, since they were shown at different times.
+        text = f"{a.text}\n{b.text}"
         words = a.words + b.words if a.words and b.words else ()
         merged = Cue(min(a.start, b.start), max(a.end, b.end), text, words)
         self.changes.append(Change(self.origin[i], "text", [a.text, b.text], text, rule))
@@ -140,8 +143,9 @@ def summarize(changes: list[Change], unresolved: dict[str, list[int]] | None = N
     return text + ("; " + ", ".join(left) if left else "")
 
 
-def repair(track: Track, profile: Profile | str | None = None,
-           overlap: OverlapStrategy = "trim") -> RepairResult:
+def repair(
+    track: Track, profile: Profile | str | None = None, overlap: OverlapStrategy = "trim"
+) -> RepairResult:
     """Repair the timing of a track by the profile; see the module for the passes.
 
     >>> from subtools import Cue, Track
@@ -158,7 +162,7 @@ def repair(track: Track, profile: Profile | str | None = None,
         raise UsageError(f"unknown overlap strategy {overlap!r} ({', '.join(OVERLAP_STRATEGIES)})")
     prof = get_profile(profile)
     work = _Work(list(track.cues), list(range(1, len(track) + 1)), prof)
-    passes: list[Callable[[_Work], None]] = [
+    passes: list[Callable[[_Work], object]] = [
         _normalize,
         _durations,
         lambda w: _overlaps(w, overlap),
@@ -166,15 +170,22 @@ def repair(track: Track, profile: Profile | str | None = None,
         _max_duration,
         _min_duration,
         _reading_speed,
-        _gaps,
     ]
     for step in passes:
         step(work)
+    # The last gap pass may shorten a cue or merge two that had no room to part, which
+    # the duration and reading-speed passes must see again: repeat until it only chains.
+    for _ in range(_SETTLE_ROUNDS):
+        if not _gaps(work):
+            break
+        for step in (_max_duration, _min_duration, _reading_speed):
+            step(work)
     repaired = track.with_cues(work.cues)
     return RepairResult(repaired, work.changes, _unresolved(repaired, prof))
 
 
 # -- passes ----------------------------------------------------------------------------
+
 
 def _normalize(w: _Work) -> None:
     order = sorted(range(len(w.cues)), key=lambda i: w.cues[i].start)
@@ -297,9 +308,11 @@ def _resort_from(w: _Work, i: int) -> None:
         i += 1
 
 
-def _gaps(w: _Work) -> None:
+def _gaps(w: _Work) -> bool:
+    """Widen gaps under the minimum, chain short ones; True if a cue was shortened or merged."""
     prof = w.profile
     gap, chain = prof.min_gap, prof.chain_gap
+    shortened = False
     i = 0
     while i + 1 < len(w.cues):
         a, b = w.cues[i], w.cues[i + 1]
@@ -309,6 +322,7 @@ def _gaps(w: _Work) -> None:
             continue
         target = b.start - gap
         if current < gap:
+            shortened = True
             moved = a.end + gap
             # Take the time from whichever cue can spare it; merge if neither can.
             if target - a.start >= prof.min_duration or (target > a.start and moved >= b.end):
@@ -324,6 +338,7 @@ def _gaps(w: _Work) -> None:
             # A short gap flickers: close it to exactly the minimum (chaining).
             w.set(i, "chain", end=target)
         i += 1
+    return shortened
 
 
 def _min_duration(w: _Work) -> None:
@@ -344,8 +359,9 @@ def _max_duration(w: _Work) -> None:
         if len(cue.text.replace("\n", " ")) > prof.max_chars and len(cue.text.split()) > 1:
             pieces = _split_by_duration(cue, prof)
             if len(pieces) > 1:
-                w.changes.append(Change(w.origin[i], "text", cue.text,
-                                        [p.text for p in pieces], "max_duration"))
+                w.changes.append(
+                    Change(w.origin[i], "text", cue.text, [p.text for p in pieces], "max_duration")
+                )
                 w.cues[i : i + 1] = pieces
                 w.origin[i : i + 1] = [w.origin[i]] * len(pieces)
                 i += len(pieces)

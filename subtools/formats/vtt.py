@@ -125,7 +125,10 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
         block = WebVTTCueBlock.from_lines(lines)
         start, end = to_ms(block.start), to_ms(block.end)
         words = tuple(
-            w for ln in block.payload if _INLINE_TIME.search(ln) for w in _words(ln, start, end, to_ms)
+            w
+            for ln in block.payload
+            if _INLINE_TIME.search(ln)
+            for w in _words(ln, start, end, to_ms)
         )
         body = "\n".join(t for t in (plain_text(ln).strip() for ln in block.payload) if t)
         cues.append(Cue(start, end, body, words))
@@ -133,7 +136,7 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
     from ..autocaptions import dedupe_rolling, is_rolling
 
     # YouTube's auto-captions repeat every line in the next cue; read them as spoken.
-    yield dedupe_rolling(track).track if is_rolling(track) else track
+    yield dedupe_rolling(track).track if is_rolling(track, timed=True) else track
 
 
 def escape(text: str) -> str:

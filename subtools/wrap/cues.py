@@ -7,6 +7,7 @@ characters), never inside a word or a hyphenated compound.
 
 from __future__ import annotations
 
+import itertools
 import math
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -60,7 +61,11 @@ def wrap(track: Track, profile: Profile | str | None = None) -> WrapResult:
     limit, lines = prof.max_chars, prof.max_lines
     for number, cue in enumerate(track.cues, 1):
         text = cue.text
-        if "\n" not in text and len(text) <= limit and (text.isascii() or text_width(text) <= limit):
+        if (
+            "\n" not in text
+            and len(text) <= limit
+            and (text.isascii() or text_width(text) <= limit)
+        ):
             out.append(cue)
             origin.append(number)
             continue
@@ -142,18 +147,22 @@ def _split(cue: Cue, tk: Tokens, prof: Profile, rules: BreakRules) -> list[Cue]:
     duration = max(cue.end - cue.start, 0)
     cuts = split_points(tk, prof, rules, duration)
     bounds = [0, *cuts, tk.n]
-    pairs = list(zip(bounds, bounds[1:], strict=False))
+    pairs = list(itertools.pairwise(bounds))
     if _words_match(cue, tk):
         times = _word_times(cue, pairs)
-        return [Cue(s, e, _lines(tk, a, b, prof, rules), cue.words[a:b])
-                for (a, b), (s, e) in zip(pairs, times, strict=True)]
+        return [
+            Cue(s, e, _lines(tk, a, b, prof, rules), cue.words[a:b])
+            for (a, b), (s, e) in zip(pairs, times, strict=True)
+        ]
     edges = [cue.start, *(_time_at(cue, tk, i) for i in cuts), cue.end]
     if duration >= len(pairs) * prof.min_duration and any(
-        y - x < prof.min_duration for x, y in zip(edges, edges[1:], strict=False)
+        y - x < prof.min_duration for x, y in itertools.pairwise(edges)
     ):
         edges = _even_out(edges, prof.min_duration)
-    return [Cue(s, e, _lines(tk, a, b, prof, rules))
-            for (a, b), s, e in zip(pairs, edges, edges[1:], strict=False)]
+    return [
+        Cue(s, e, _lines(tk, a, b, prof, rules))
+        for (a, b), s, e in zip(pairs, edges, edges[1:], strict=False)
+    ]
 
 
 def _time_at(cue: Cue, tk: Tokens, i: int) -> int:
@@ -183,8 +192,9 @@ def _lines(tk: Tokens, a: int, b: int, prof: Profile, rules: BreakRules) -> str:
     return "\n".join(best_lines(tk, a, b, prof.max_chars, prof.max_lines, rules))
 
 
-def split_points(tk: Tokens, prof: Profile, rules: BreakRules, duration: int,
-                 a: int = 0, b: int | None = None) -> list[int]:
+def split_points(
+    tk: Tokens, prof: Profile, rules: BreakRules, duration: int, a: int = 0, b: int | None = None
+) -> list[int]:
     """Where to cut tokens ``a:b`` into cues that each fit the profile.
 
     The number of cues is the least that holds the text and keeps each cue, its time
@@ -211,8 +221,16 @@ def split_points(tk: Tokens, prof: Profile, rules: BreakRules, duration: int,
             return list(range(a + 1, b))
 
 
-def _choose_cuts(tk: Tokens, a: int, b: int, k: int, limit: int, lines: int,
-                 rules: BreakRules, reach: float = float("inf")) -> list[int] | None:
+def _choose_cuts(
+    tk: Tokens,
+    a: int,
+    b: int,
+    k: int,
+    limit: int,
+    lines: int,
+    rules: BreakRules,
+    reach: float = float("inf"),
+) -> list[int] | None:
     cuts: list[int] = []
     start = a
     pre, toks, spaced = tk.pre, tk.toks, tk.spaced
@@ -264,7 +282,7 @@ def _even_out(edges: list[int], minimum: int) -> list[int]:
     >>> _even_out([0, 100, 5000, 6000], 833)
     [0, 833, 5124, 6000]
     """
-    durations = [b - a for a, b in zip(edges, edges[1:], strict=False)]
+    durations: list[float] = [b - a for a, b in itertools.pairwise(edges)]
     total = sum(durations)
     fixed = [False] * len(durations)
     for _ in range(len(durations)):
@@ -275,8 +293,10 @@ def _even_out(edges: list[int], minimum: int) -> list[int]:
             fixed[i] = True
         free = total - minimum * sum(fixed)
         flexible = sum(d for d, f in zip(durations, fixed, strict=True) if not f)
-        durations = [minimum if f else (d * free / flexible if flexible else 0)
-                     for d, f in zip(durations, fixed, strict=True)]
+        durations = [
+            minimum if f else (d * free / flexible if flexible else 0)
+            for d, f in zip(durations, fixed, strict=True)
+        ]
     out = [edges[0]]
     acc = float(edges[0])
     for d in durations[:-1]:
@@ -288,6 +308,7 @@ def _even_out(edges: list[int], minimum: int) -> list[int]:
 
 # -- orphans ---------------------------------------------------------------------------
 
+
 def _is_orphan(cue: Cue, limit: int) -> bool:
     words = cue.text.split()
     return 0 < len(words) <= 2 and text_width(" ".join(words)) <= limit // 2
@@ -298,8 +319,9 @@ def _ends_sentence(text: str, rules: BreakRules) -> bool:
     return bool(end) and end[-1] in rules.sentence_end
 
 
-def _merge_orphans(cues: list[Cue], origin: list[int], prof: Profile, rules: BreakRules,
-                   changes: list[Change]) -> list[Cue]:
+def _merge_orphans(
+    cues: list[Cue], origin: list[int], prof: Profile, rules: BreakRules, changes: list[Change]
+) -> list[Cue]:
     """Merge each cue of one or two short words into a neighbour of the same sentence or
     across a short pause; when the neighbour is full, rebalance the two cues instead."""
     limit = prof.max_chars
@@ -329,8 +351,9 @@ def _merge_orphans(cues: list[Cue], origin: list[int], prof: Profile, rules: Bre
             if joined is None:
                 continue
             rule = "orphan-merge" if len(joined) == 1 else "orphan-rebalance"
-            changes.append(Change(origin[i], "text", [first.text, second.text],
-                                  [c.text for c in joined], rule))
+            changes.append(
+                Change(origin[i], "text", [first.text, second.text], [c.text for c in joined], rule)
+            )
             out[lo : lo + 2] = joined
             origin[lo : lo + 2] = origin[lo : lo + len(joined)]
             # A merged cue may still be short enough to take another orphan: look again.

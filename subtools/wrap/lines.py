@@ -15,7 +15,9 @@ from itertools import accumulate
 from .rules import BEFORE_CONNECTIVE, CLAUSE, ENGLISH, INTRA, PLAIN, SENTENCE, BreakRules
 
 #: Characters that may not start a line (they close a CJK phrase).
-_NO_LINE_START = frozenset("、。，．！？：；」』）】〉》〕｝〗〙〛ー…‥・ゝゞ々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
+_NO_LINE_START = frozenset(
+    "、。，．！？：；」』）】〉》〕｝〗〙〛ー…‥・ゝゞ々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+)
 
 
 def char_width(ch: str) -> int:
@@ -44,8 +46,9 @@ class Tokens:
 
     __slots__ = ("n", "pre", "spaced", "toks")
 
-    def __init__(self, toks: list[str], spaced: list[int] | None = None,
-                 widths: Sequence[int] | None = None) -> None:
+    def __init__(
+        self, toks: list[str], spaced: list[int] | None = None, widths: Sequence[int] | None = None
+    ) -> None:
         self.toks = toks
         self.n = n = len(toks)
         if spaced is None:
@@ -107,7 +110,7 @@ class Tokens:
         return b if b > a else a + 1
 
     def lines_needed(self, a: int, b: int, limit: int, most: int) -> int:
-        """Lines tokens ``a:b`` need at ``limit`` columns (greedy is optimal), up to ``most + 1``."""
+        """Lines tokens ``a:b`` need at ``limit`` columns (greedy is optimal), up to most+1."""
         count = 0
         while a < b:
             count += 1
@@ -131,8 +134,9 @@ class Tokens:
         return rules.score(self.toks[i - 1], self.toks[i])
 
 
-def best_lines(tk: Tokens, a: int, b: int, limit: int, max_lines: int,
-               rules: BreakRules) -> list[str]:
+def best_lines(
+    tk: Tokens, a: int, b: int, limit: int, max_lines: int, rules: BreakRules
+) -> list[str]:
     """Tokens ``a:b`` as lines: one if they fit, else the best breaks by the rules.
 
     Breaks are ranked by rule first (sentence end, clause end, before a connective,
@@ -185,7 +189,11 @@ def two_lines_ascii(text: str, limit: int, rules: BreakRules) -> str | None:
         score = after(text[q + 1 : p])
         if score < 0:
             r = text.find(" ", p + 1)
-            score = BEFORE_CONNECTIVE if starts_well(text[p + 1 : r] if r > 0 else text[p + 1 :]) else PLAIN
+            score = (
+                BEFORE_CONNECTIVE
+                if starts_well(text[p + 1 : r] if r > 0 else text[p + 1 :])
+                else PLAIN
+            )
         top, bottom = p, n - 1 - p
         key = score * 1000 + (abs(top - bottom) << 1) + (top > bottom)
         if key < best_key:
@@ -196,8 +204,9 @@ def two_lines_ascii(text: str, limit: int, rules: BreakRules) -> str | None:
     return f"{text[:best]}\n{text[best + 1 :]}"
 
 
-def _dp_lines(tk: Tokens, a: int, b: int, limit: int, max_lines: int,
-              rules: BreakRules) -> list[str]:
+def _dp_lines(
+    tk: Tokens, a: int, b: int, limit: int, max_lines: int, rules: BreakRules
+) -> list[str]:
     """More than two lines, or lines around an over-long word: fewest lines, best breaks."""
     need = max(tk.lines_needed(a, b, limit, b - a), 1)
     lines = max(min(max_lines, b - a), need)
@@ -248,8 +257,9 @@ def _cjk_pieces(word: str) -> list[str]:
     return pieces
 
 
-def wrap_text(text: str, max_chars: int = 42, max_lines: int = 2,
-              rules: BreakRules | None = None) -> str:
+def wrap_text(
+    text: str, max_chars: int = 42, max_lines: int = 2, rules: BreakRules | None = None
+) -> str:
     """Text broken into lines of at most ``max_chars`` columns where it can be.
 
     >>> print(wrap_text("We look at the paper today, and then we will talk about the results."))
