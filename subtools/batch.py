@@ -35,6 +35,9 @@ class Recipe:
     profile: Profile | None = None
     overlap: OverlapStrategy = "trim"
     dedupe: bool = False
+    #: Whether each result carries its list of changes (for a report); without it the
+    #: workers send back only text and a summary.
+    keep_changes: bool = True
 
     def apply(self, track: Track) -> Done:
         changes: list[Change] = []
@@ -82,6 +85,16 @@ class Job:
     format: str | None = None
     rows: tuple[tuple[int, int, str], ...] | None = None
     encoding: str | None = None
+
+    @property
+    def size(self) -> int:
+        """Roughly how much work the job is (bytes of input)."""
+        if self.rows is not None:
+            return sum(len(line) for _, _, line in self.rows)
+        try:
+            return os.path.getsize(self.source)
+        except OSError:
+            return 0
 
 
 def jobs_for(
@@ -136,8 +149,11 @@ def run(
     # fork starts workers in milliseconds with everything already imported.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context(method)) as pool:
-        for done_list in pool.map(work, jobs):
-            for done in done_list:
+        # Longest jobs first (they finish last otherwise); results still come in order.
+        order = sorted(range(len(jobs)), key=lambda i: -jobs[i].size)
+        futures = {i: pool.submit(work, jobs[i]) for i in order}
+        for i in range(len(jobs)):
+            for done in futures[i].result():
                 yield done
                 if done.error is not None:
                     pool.shutdown(cancel_futures=True)

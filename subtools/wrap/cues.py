@@ -69,7 +69,7 @@ def wrap(track: Track, profile: Profile | str | None = None) -> WrapResult:
             out.append(cue)
             origin.append(number)
             continue
-        if _already_fits(text, limit, lines):
+        if "\n" in text and _already_fits(text, limit, lines):
             out.append(cue)
             origin.append(number)
             continue
@@ -115,16 +115,31 @@ def _words_match(cue: Cue, tk: Tokens) -> bool:
 
 
 def _wrap_cue(cue: Cue, prof: Profile, rules: BreakRules) -> list[Cue]:
+    """One cue wrapped, or split when its text or its time is too long for one cue."""
     text = cue.text
+    duration = cue.end - cue.start
+    too_long = duration > prof.max_duration
     if prof.max_lines == 2 and text.isascii() and "  " not in text and text.isprintable():
         two = two_lines_ascii(text, prof.max_chars, rules)
         if two is not None:
-            return [Cue(cue.start, cue.end, two, cue.words)]
+            if not too_long:
+                return [Cue(cue.start, cue.end, two, cue.words)]
+            if "\n" in two and not cue.words:
+                # Two lines shown too long: each line becomes a cue, cut at the break the
+                # line rules chose, the time shared by length.
+                top, bottom = two.split("\n")
+                edge = cue.start + round(duration * (len(top) + 1) / (len(text) + 1))
+                first, second = edge - cue.start, cue.end - edge
+                if max(first, second) <= prof.max_duration and min(first, second) >= min(
+                    prof.min_duration, duration // 2
+                ):
+                    return [Cue(cue.start, edge, top), Cue(edge, cue.end, bottom)]
     tk = Tokens.of(text)
     if tk.n == 0:
         return [cue]
-    limit, lines = prof.max_chars, prof.max_lines
-    if tk.fits(0, tk.n, limit, lines):
+    if tk.fits(0, tk.n, prof.max_chars, prof.max_lines) and (
+        not too_long or tk.width(0, tk.n) <= prof.max_chars
+    ):
         return [Cue(cue.start, cue.end, _lines(tk, 0, tk.n, prof, rules), cue.words)]
     return _split(cue, tk, prof, rules)
 

@@ -180,20 +180,25 @@ def two_lines_ascii(text: str, limit: int, rules: BreakRules) -> str | None:
     lo = n - 1 - limit
     if lo > limit:
         return None
-    after, starts_well = rules.after, rules.starts_well
+    # The memo dicts are read directly; the methods fill them for words not seen yet.
+    after, known_after = rules.after, rules._after.get
+    starts_well, known_start = rules.starts_well, rules._before.get
     best_key = 1 << 30
     best = -1
     p = text.rfind(" ", lo, limit + 1)
     while p >= lo and p != -1:
         q = text.rfind(" ", 0, p)
-        score = after(text[q + 1 : p])
+        word = text[q + 1 : p]
+        score = known_after(word)
+        if score is None:
+            score = after(word)
         if score < 0:
             r = text.find(" ", p + 1)
-            score = (
-                BEFORE_CONNECTIVE
-                if starts_well(text[p + 1 : r] if r > 0 else text[p + 1 :])
-                else PLAIN
-            )
+            nxt = text[p + 1 : r] if r > 0 else text[p + 1 :]
+            good = known_start(nxt)
+            if good is None:
+                good = starts_well(nxt)
+            score = BEFORE_CONNECTIVE if good else PLAIN
         top, bottom = p, n - 1 - p
         key = score * 1000 + (abs(top - bottom) << 1) + (top > bottom)
         if key < best_key:
