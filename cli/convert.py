@@ -74,7 +74,9 @@ def add_common_arguments(p: argparse.ArgumentParser) -> None:
     add_style_arguments(p)
 
 
-def recipe_from_args(args: argparse.Namespace, fmt: str, keep_changes: bool = False) -> batch.Recipe:
+def recipe_from_args(
+    args: argparse.Namespace, fmt: str, keep_changes: bool = False
+) -> batch.Recipe:
     profile = None if getattr(args, "raw", False) else profile_from_args(args)
     return batch.Recipe(fmt, profile, args.overlap, args.dedupe, keep_changes)
 

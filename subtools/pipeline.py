@@ -8,7 +8,7 @@ from .changes import Change
 from .model import Track
 from .repair import OverlapStrategy, RepairResult, repair, summarize
 from .style import Profile, get_profile
-from .wrap import WrapResult, wrap
+from .wrap import WrapResult, merge_orphans, wrap
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,14 @@ def process(
     # wrap and repair again until nothing moves, so that processing the result once
     # more changes nothing.
     changes = list(repaired.changes)
+    latest = repaired.changes
     for _ in range(_SETTLE_ROUNDS):
-        rewrapped = wrap(repaired.track, prof)
+        # Only a repair that changed some text (a merge, a split) needs a full re-wrap;
+        # moved times can only change which orphans may join a neighbour.
+        texts_changed = any(c.field == "text" for c in latest)
+        rewrapped = (
+            wrap(repaired.track, prof) if texts_changed else merge_orphans(repaired.track, prof)
+        )
         if not rewrapped.changes and not rewrapped.rewrapped:
             break
         again = repair(rewrapped.track, prof, overlap)
@@ -59,6 +65,7 @@ def process(
             # Text with no room to be split: wrap splits it, repair merges it back.
             break
         changes += rewrapped.changes + again.changes
+        latest = again.changes
         repaired = RepairResult(again.track, changes, again.unresolved)
     if repaired.track.cues == track.cues:
         # Steps that undid each other are no change; say so, so a second run is silent.

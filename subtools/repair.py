@@ -335,8 +335,10 @@ def _gaps(w: _Work) -> bool:
                 w.merge(i, i + 1, "gap")
                 continue
         elif target - a.start <= prof.max_duration:
-            # A short gap flickers: close it to exactly the minimum (chaining).
-            w.set(i, "chain", end=target)
+            # A short gap flickers: close it to exactly the minimum (chaining).  Inlined
+            # w.set: raw transcripts chain nearly every cue.
+            w.cues[i] = Cue(a.start, target, a.text, a.words)
+            w.changes.append(Change(w.origin[i], "end", a.end, target, "chain"))
         i += 1
     return shortened
 
@@ -383,12 +385,9 @@ def _reading_speed(w: _Work) -> None:
 
 
 def _unresolved(track: Track, prof: Profile) -> dict[str, list[int]]:
-    short, fast = [], []
-    for n, cue in enumerate(track, 1):
-        if cue.duration < prof.min_duration:
-            short.append(n)
-        if too_fast(cue, prof):
-            fast.append(n)
+    shortest = prof.min_duration
+    short = [n for n, c in enumerate(track.cues, 1) if c.end - c.start < shortest]
+    fast = [n for n, c in enumerate(track.cues, 1) if too_fast(c, prof)]
     return {"duration_too_short": short, "cps_too_high": fast}
 
 

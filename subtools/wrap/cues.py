@@ -134,6 +134,10 @@ def _wrap_cue(cue: Cue, prof: Profile, rules: BreakRules) -> list[Cue]:
                     prof.min_duration, duration // 2
                 ):
                     return [Cue(cue.start, edge, top), Cue(edge, cue.end, bottom)]
+        elif not cue.words:
+            pieces = _split_ascii(cue, prof, rules)
+            if pieces is not None:
+                return pieces
     tk = Tokens.of(text)
     if tk.n == 0:
         return [cue]
@@ -178,6 +182,111 @@ def _split(cue: Cue, tk: Tokens, prof: Profile, rules: BreakRules) -> list[Cue]:
         Cue(s, e, _lines(tk, a, b, prof, rules))
         for (a, b), s, e in zip(pairs, edges, edges[1:], strict=False)
     ]
+
+
+def _split_ascii(cue: Cue, prof: Profile, rules: BreakRules) -> list[Cue] | None:
+    """:func:`_split` for single-spaced ASCII text and two-line cues, on the string.
+
+    Most long segments are this case.  The cuts are chosen as :func:`_choose_cuts`
+    chooses them, with string positions for token indices (for such text a token's
+    prefix sum is the position of its first character), which saves building tokens.
+    Returns None when it cannot place the cuts; the general path then decides.
+    """
+    text = cue.text
+    n = len(text)
+    limit = prof.max_chars
+    duration = max(cue.end - cue.start, 0)
+    total = n + 1
+    reach = total * prof.max_duration / duration if duration > prof.max_duration else total
+    k = max(2, math.ceil(total / (2 * limit + 1)), math.ceil(duration / prof.max_duration))
+    spaces = text.count(" ")
+    while k <= spaces + 1:
+        cuts = _cuts_ascii(text, k, limit, rules, reach)
+        if cuts is not None:
+            break
+        k += 1
+    else:
+        return None
+    # cuts are positions of the spaces the text is cut at
+    starts = [0, *(c + 1 for c in cuts)]
+    ends = [*cuts, n]
+    edges = [cue.start, *(cue.start + round(duration * x / total) for x in starts[1:]), cue.end]
+    if duration >= len(starts) * prof.min_duration and any(
+        y - x < prof.min_duration for x, y in itertools.pairwise(edges)
+    ):
+        edges = _even_out(edges, prof.min_duration)
+    pieces = []
+    for a, b, s, e in zip(starts, ends, edges, edges[1:], strict=False):
+        chunk = two_lines_ascii(text[a:b], limit, rules)
+        if chunk is None:
+            return None
+        pieces.append(Cue(s, e, chunk))
+    return pieces
+
+
+def _two_line_end(text: str, start: int, limit: int) -> int:
+    """Where two greedy lines of at most ``limit`` from ``start`` end (a space, or the end)."""
+    n = len(text)
+    end = start
+    for _ in range(2):
+        if n - end <= limit:
+            return n
+        q = text.rfind(" ", end, end + limit + 1)
+        if q <= end:
+            q = text.find(" ", end + 1)  # a word longer than a line stands alone
+            if q < 0:
+                return n
+        end = q + 1
+    return end - 1
+
+
+def _cuts_ascii(text: str, k: int, limit: int, rules: BreakRules, reach: float) -> list[int] | None:
+    n = len(text)
+    total = n + 1
+    after, known_after = rules.after, rules._after.get
+    starts_well, known_start = rules.starts_well, rules._before.get
+    cuts: list[int] = []
+    start = 0  # first character of the current chunk
+    for remaining in range(k, 1, -1):
+        hi = min(_two_line_end(text, start, limit), int(start + reach) - 1)
+        rest_capacity = (remaining - 1) * min(2 * limit + 1, reach)
+        ideal = start + (total - start) / remaining
+        size = max(ideal - start, 1.0)
+        best_cost = float("inf")
+        best = -1
+        # Candidates: the spaces from the furthest reachable one back to 0.6 of a chunk
+        # before the ideal position.
+        p = text.rfind(" ", start + 1, min(hi, int(ideal + 0.6 * size)) + 1)
+        floor = ideal - 0.6 * size
+        while p > start:
+            x = p + 1
+            if total - x > rest_capacity or x < floor:
+                break
+            q = text.rfind(" ", 0, p)
+            word = text[q + 1 : p]
+            rule = known_after(word)
+            if rule is None:
+                rule = after(word)
+            if rule < 0:
+                r = text.find(" ", x)
+                nxt = text[x:r] if r > 0 else text[x:]
+                good = known_start(nxt)
+                if good is None:
+                    good = starts_well(nxt)
+                rule = BEFORE_CONNECTIVE if good else PLAIN
+            cost = rule + abs(x - ideal) / size * 40
+            if text.count(" ", start, p) <= 1 or text.count(" ", x) <= 1:
+                cost += _TINY
+            if cost < best_cost:
+                best_cost, best = cost, p
+            p = q
+        if best < 0:
+            return None
+        cuts.append(best)
+        start = best + 1
+    if _two_line_end(text, start, limit) < n or total - start > reach + 1:
+        return None
+    return cuts
 
 
 def _time_at(cue: Cue, tk: Tokens, i: int) -> int:
@@ -325,7 +434,11 @@ def _even_out(edges: list[int], minimum: int) -> list[int]:
 
 
 def _is_orphan(cue: Cue, limit: int) -> bool:
-    words = cue.text.split()
+    text = cue.text
+    # Cheap rejection first: this runs on every cue, and almost none is an orphan.
+    if len(text) > 3 * limit or text.count(" ") + text.count("\n") > 4:
+        return False
+    words = text.split()
     return 0 < len(words) <= 2 and text_width(" ".join(words)) <= limit // 2
 
 
