@@ -156,3 +156,28 @@ def profile_from_args(args: Any) -> Any:
         min_gap_frames=args.min_gap,
         fps=args.fps,
     )
+
+
+class _ByteBar:
+    """A tqdm bar fed by (downloaded, total) byte counts, as yt-dlp reports them."""
+
+    def __init__(self, desc: str) -> None:
+        from tqdm import tqdm
+
+        self._bar = tqdm(
+            total=None, desc=desc, unit="B", unit_scale=True, file=sys.stderr, leave=False
+        )
+
+    def update(self, done: int, total: int | None) -> None:
+        if total and self._bar.total != total:
+            self._bar.total = total
+        self._bar.n = done
+        self._bar.refresh()
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+def progress_bytes(desc: str) -> _ByteBar | None:
+    """A download progress bar on a terminal, none otherwise."""
+    return _ByteBar(desc) if sys.stderr.isatty() else None

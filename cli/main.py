@@ -19,6 +19,8 @@ COMMANDS = {
     "convert": ("convert", "convert segments and subtitle files to SRT, WebVTT, JSON or text"),
     "fix": ("fix", "wrap and repair caption files, every change explained"),
     "check": ("check", "lint caption files by a style profile (changes nothing)"),
+    "fetch": ("fetch", "download a talk's audio or video with yt-dlp (cached)"),
+    "align": ("align", "check cue boundaries against the speech in the media; fix; draw"),
 }
 
 

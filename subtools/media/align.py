@@ -133,7 +133,7 @@ def _cue_signal(track: Track, ratio: float, step_ms: int) -> np.ndarray:
     sig = -np.ones(n, np.float32)
     for cue in track:
         a = int(cue.start * ratio / step_ms)
-        b = int(math.ceil(cue.end * ratio / step_ms))
+        b = math.ceil(cue.end * ratio / step_ms)
         sig[a:b] = 1.0
     return sig
 
@@ -148,8 +148,9 @@ def _speech_signal(act: np.ndarray, step_ms: int) -> np.ndarray:
     return np.where(act, 1.0, -1.0).astype(np.float32)
 
 
-def _best_lag(cue_sig: np.ndarray, speech_fft: np.ndarray, n_fft: int,
-              max_lag: int) -> tuple[int, float, float]:
+def _best_lag(
+    cue_sig: np.ndarray, speech_fft: np.ndarray, n_fft: int, max_lag: int
+) -> tuple[int, float, float]:
     """The lag (frames; positive: subtitles move later) of the best match, its score per
     cue frame, and how clearly it stands out (0..1)."""
     import numpy as np
@@ -188,7 +189,7 @@ def _nearest(edges: np.ndarray, times: np.ndarray, window: int) -> np.ndarray:
     if len(edges) == 1:
         left = right = edges[0]
     near = np.where(np.abs(left - times) <= np.abs(right - times), left, right)
-    delta = (near - times).astype(np.float64)
+    delta: np.ndarray = (near - times).astype(np.float64)
     delta[np.abs(delta) > window] = np.nan
     return delta
 
@@ -219,38 +220,52 @@ def align(track: Track, speech: Speech, max_offset_ms: int = 60_000) -> Alignmen
     for ratio in standard_ratios():
         lag, score, _ = _best_lag(_cue_signal(timed, ratio, coarse), f40, n40, max_lag40)
         scored.append((score, ratio, lag))
-    best_score, ratio, lag40 = max(scored)
-    unscaled = next(s for s in scored if s[1] == 1.0)
-    # Prefer no drift unless a ratio is clearly better: noise can favour a near-1 ratio.
-    if ratio != 1.0 and best_score < unscaled[0] + 0.01:
-        best_score, ratio, lag40 = unscaled
+    best_score, best_ratio, _ = max(scored)
 
     s10 = _speech_signal(act, FRAME_MS)
-    n10 = _fft_size(len(s10) + int(max(c.end for c in cues) * ratio / FRAME_MS) + 2)
-    f10 = np.fft.rfft(s10, n10)
-    sig = _cue_signal(timed, ratio, FRAME_MS)
-    max_lag = max_offset_ms // FRAME_MS
-    lag, _, confidence = _best_lag(sig, f10, n10, max_lag)
-    offset = lag * FRAME_MS + _refine(cues, ratio, lag * FRAME_MS, onsets, offsets)
+    window = _window_length(cues)
+
+    def fit(ratio: float) -> tuple[int, float, int, list[tuple[int, int]]]:
+        n10 = _fft_size(len(s10) + int(max(c.end for c in cues) * ratio / FRAME_MS) + 2)
+        sig = _cue_signal(timed, ratio, FRAME_MS)
+        lag, _, clarity = _best_lag(sig, np.fft.rfft(s10, n10), n10, max_offset_ms // FRAME_MS)
+        offset = lag * FRAME_MS + _refine(cues, ratio, lag * FRAME_MS, onsets, offsets)
+        return (
+            offset,
+            clarity,
+            lag,
+            _window_offsets(cues, ratio, offset, s10, onsets, offsets, window),
+        )
+
+    # A split in the video can look like drift to the global search, and drift like a
+    # split: whichever of "no drift" and the best standard ratio leaves the local offsets
+    # closest to constant (one step allowed, for a split) wins, "no drift" on a tie.
+    offset, confidence, _, windows = fit(1.0)
+    ratio = 1.0
+    if best_ratio != 1.0:
+        candidate = fit(best_ratio)
+        if _step_residual(candidate[3]) + 20 < _step_residual(windows):
+            ratio = best_ratio
+            offset, confidence, _, windows = candidate
     standard = ratio
 
-    # Local offsets in sliding windows: a fitted drift, and splits.
-    windows = _window_offsets(cues, ratio, offset, s10, onsets, offsets)
+    # A drift that is not a standard ratio shows as a ramp in the local offsets: fit it
+    # (robustly), unless the offsets jump (a split would bend the line).
     fitted = ratio
-    if len(windows) >= 3:
+    splits = _splits(windows)
+    if len(windows) >= 3 and not splits:
         t = np.array([w[0] for w in windows], np.float64)
         o = np.array([w[1] for w in windows], np.float64)
         slope, intercept = _robust_line(t, o)
         fitted = ratio * (1.0 + slope)
-        # Use the fitted drift when it explains the local offsets better than none.
         spread_flat = float(np.median(np.abs(o - np.median(o))))
         spread_fit = float(np.median(np.abs(o - (intercept + slope * t))))
         if abs(slope) > 2e-5 and spread_fit < 0.5 * spread_flat:
             ratio = fitted
             offset = round(offset * (1 + slope) + intercept)
             offset += _refine(cues, ratio, offset, onsets, offsets)
-            windows = _window_offsets(cues, ratio, offset, s10, onsets, offsets)
-    splits = _splits(windows)
+            windows = _window_offsets(cues, ratio, offset, s10, onsets, offsets, window)
+            splits = _splits(windows)
 
     checks = []
     starts = np.array([round(c.start * ratio) + offset for c in track], np.int64)
@@ -290,8 +305,14 @@ def _verdict(start: int | None, end: int | None) -> str:
     return "close" if worst <= CLOSE_MS else "off"
 
 
-def _refine(cues: list[Cue], ratio: float, offset: int, onsets: np.ndarray,
-            offsets: np.ndarray, window: int = 150) -> int:
+def _refine(
+    cues: list[Cue],
+    ratio: float,
+    offset: int,
+    onsets: np.ndarray,
+    offsets: np.ndarray,
+    window: int = 150,
+) -> int:
     """The ms to add to a 10 ms offset: the median distance from cue edges to speech edges."""
     import numpy as np
 
@@ -299,11 +320,40 @@ def _refine(cues: list[Cue], ratio: float, offset: int, onsets: np.ndarray,
     ends = np.array([round(c.end * ratio) + offset for c in cues], np.int64)
     deltas = np.concatenate((_nearest(onsets, starts, window), _nearest(offsets, ends, window)))
     deltas = deltas[~np.isnan(deltas)]
-    return int(round(float(np.median(deltas)))) if len(deltas) else 0
+    return round(float(np.median(deltas))) if len(deltas) else 0
 
 
-def _window_offsets(cues: list[Cue], ratio: float, offset: int, speech_sig: np.ndarray,
-                    onsets: np.ndarray, offsets: np.ndarray) -> list[tuple[int, int]]:
+def _window_length(cues: list[Cue]) -> int:
+    """Sliding windows a sixth of the subtitles long, between 20 s and 90 s."""
+    span = cues[-1].end - cues[0].start
+    return int(min(WINDOW_MS, max(20_000, span / 6)))
+
+
+def _step_residual(windows: list[tuple[int, int]]) -> float:
+    """How far local offsets are from constant, allowing one step: the mean absolute
+    residual of the best one-step fit (ms)."""
+    import numpy as np
+
+    o = np.array([w[1] for w in windows], np.float64)
+    if len(o) < 2:
+        return 0.0
+    best = float(np.abs(o - np.median(o)).mean())
+    for k in range(1, len(o)):
+        left, right = o[:k], o[k:]
+        err = np.abs(left - np.median(left)).sum() + np.abs(right - np.median(right)).sum()
+        best = min(best, float(err) / len(o))
+    return best
+
+
+def _window_offsets(
+    cues: list[Cue],
+    ratio: float,
+    offset: int,
+    speech_sig: np.ndarray,
+    onsets: np.ndarray,
+    offsets: np.ndarray,
+    window: int = WINDOW_MS,
+) -> list[tuple[int, int]]:
     """(window centre ms, local offset ms) for sliding windows of cues (half overlapping).
 
     Each window's offset is found as the global one is, within 5 s of it, on the stretch
@@ -316,9 +366,9 @@ def _window_offsets(cues: list[Cue], ratio: float, offset: int, speech_sig: np.n
     first, last = cues[0].start * ratio + offset, cues[-1].end * ratio + offset
     t = first
     while t < last:
-        members = [c for c in cues if t <= c.start * ratio + offset < t + WINDOW_MS]
-        t += WINDOW_MS / 2
-        if len(members) < 6:
+        members = [c for c in cues if t <= c.start * ratio + offset < t + window]
+        t += window / 2
+        if len(members) < 4:
             continue
         base = int(members[0].start * ratio) // FRAME_MS  # first frame of the cue signal
         sig = _cue_signal(Track(tuple(members)), ratio, FRAME_MS)[base:]
@@ -340,8 +390,12 @@ def _robust_line(t: np.ndarray, o: np.ndarray) -> tuple[float, float]:
     """A line through (t, o) that outliers (splits) do not drag: Theil-Sen."""
     import numpy as np
 
-    slopes = [(o[j] - o[i]) / (t[j] - t[i]) for i in range(len(t)) for j in range(i + 1, len(t))
-              if t[j] != t[i]]
+    slopes = [
+        (o[j] - o[i]) / (t[j] - t[i])
+        for i in range(len(t))
+        for j in range(i + 1, len(t))
+        if t[j] != t[i]
+    ]
     slope = float(np.median(slopes)) if slopes else 0.0
     intercept = float(np.median(o - slope * t))
     return slope, intercept
@@ -366,8 +420,15 @@ class FixResult:
     snapped: int
 
 
-def fix(track: Track, alignment: Alignment, speech: Speech, *, tolerance_ms: int = 500,
-        min_confidence: float = 0.2, min_duration_ms: int = 833) -> FixResult:
+def fix(
+    track: Track,
+    alignment: Alignment,
+    speech: Speech,
+    *,
+    tolerance_ms: int = 500,
+    min_confidence: float = 0.2,
+    min_duration_ms: int = 833,
+) -> FixResult:
     """Apply the drift and offset (when confident), then move each boundary to the nearest
     speech edge within ``tolerance_ms`` when that edge is unambiguous; order kept, no
     overlaps, and no cue made shorter than ``min_duration_ms`` (or its own length)."""
@@ -376,7 +437,7 @@ def fix(track: Track, alignment: Alignment, speech: Speech, *, tolerance_ms: int
     changes: list[Change] = []
     confident = alignment.confidence >= min_confidence
     moved = []
-    for n, cue in enumerate(track, 1):
+    for cue in track:
         if confident:
             start, end = alignment.map_time(cue.start), alignment.map_time(cue.end)
             start, end = max(start, 0), max(end, 0)
@@ -429,7 +490,7 @@ def _snap(edges: np.ndarray, times: np.ndarray, tolerance: int) -> np.ndarray:
         return _nearest(edges, times, tolerance)
     i = np.clip(np.searchsorted(edges, times), 1, len(edges) - 1)
     left, right = edges[i - 1] - times, edges[i] - times
-    near = np.where(np.abs(left) <= np.abs(right), left, right).astype(np.float64)
+    near: np.ndarray = np.where(np.abs(left) <= np.abs(right), left, right).astype(np.float64)
     other = np.where(np.abs(left) <= np.abs(right), right, left)
     clear = np.abs(other) - np.abs(near) >= 40
     near[(np.abs(near) > tolerance) | ~clear] = np.nan

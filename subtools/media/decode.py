@@ -41,9 +41,7 @@ def decode_command(path: str, start_ms: int | None = None, end_ms: int | None = 
         kwargs["ss"] = start_ms / 1000
     if end_ms is not None:
         kwargs["to"] = end_ms / 1000
-    stream = ffmpeg.input(path, **kwargs).output(
-        "pipe:", ac=1, ar=SAMPLE_RATE, f="s16le", vn=None
-    )
+    stream = ffmpeg.input(path, **kwargs).output("pipe:", ac=1, ar=SAMPLE_RATE, f="s16le", vn=None)
     args: list[str] = stream.get_args()
     return [ffmpeg_exe(), "-v", "error", *args, "-nostdin", "-hide_banner"]
 

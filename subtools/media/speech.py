@@ -9,6 +9,7 @@ starts and ends, since voice-activity detectors hold on after speech for ~100 ms
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -113,18 +114,16 @@ class Speech:
         return self._edges
 
 
-def analyse(path: str, detector: SpeechDetector | None = None) -> Speech:
+def analyse(path: str, detector: SpeechDetector | None = None, aggressiveness: int = 2) -> Speech:
     """Decode the media and find its speech in one streaming pass.
 
     A reader thread drains ffmpeg's pipe while this thread runs the detector, so the
     decoder never waits for the detector: the pass takes about as long as the decoding.
+    Without a ``detector``, webrtcvad at ``aggressiveness`` is used.
     """
     import queue
     import threading
 
-    import numpy as np
-
-    det = detector or WebRtcDetector()
     chunks: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=64)
 
     def read() -> None:
@@ -138,6 +137,10 @@ def analyse(path: str, detector: SpeechDetector | None = None) -> Speech:
 
     reader = threading.Thread(target=read, name="subtools-decode", daemon=True)
     reader.start()
+    # ffmpeg is running by now: the imports below overlap with its start-up.
+    import numpy as np
+
+    det = detector or WebRtcDetector(aggressiveness)
     frames = bytearray()
     envelope = bytearray()
     carry = b""
@@ -183,7 +186,7 @@ def _fill_runs(act: np.ndarray, value: bool, shorter_than: int) -> np.ndarray:
     out = act.copy()
     change = np.flatnonzero(np.diff(act.astype(np.int8))) + 1
     bounds = np.concatenate(([0], change, [len(act)]))
-    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+    for a, b in itertools.pairwise(bounds):
         if act[a] == value and b - a < shorter_than and a > 0 and b < len(act):
             out[a:b] = not value
     return out

@@ -1,0 +1,139 @@
+"""``subtools align``: check cue boundaries against the speech in the media; fix; draw."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from subtools.formats import get_format
+
+from .common import (
+    Warnings,
+    open_tracks,
+    output_format,
+    refuse_overwriting_input,
+    say,
+    single_track,
+    usage,
+    write_output,
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("subs", metavar="SUBS", help="the subtitle file (any supported format)")
+    p.add_argument("media", metavar="MEDIA", nargs="?", help="the audio or video file")
+    p.add_argument("--fetch", metavar="ID_OR_URL", help="fetch the media with yt-dlp instead")
+    p.add_argument("--cache-dir", metavar="DIR", help="where fetched media is kept")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument(
+        "--fix", action="store_true", help="write the subtitles realigned to the speech to -o OUT"
+    )
+    p.add_argument("-o", "--output", metavar="OUT", help="where --fix writes")
+    p.add_argument("--to", metavar="FORMAT", help="format of OUT (default: from its extension)")
+    p.add_argument("--html", metavar="REPORT", help="write a self-contained HTML report")
+    p.add_argument(
+        "--max-offset",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="the largest offset searched (default: 60)",
+    )
+    p.add_argument(
+        "--tolerance",
+        type=int,
+        default=500,
+        metavar="MS",
+        help="how far --fix moves a boundary to a speech edge (default: 500)",
+    )
+    p.add_argument(
+        "--vad",
+        type=int,
+        default=2,
+        choices=(0, 1, 2, 3),
+        metavar="0-3",
+        help="webrtcvad aggressiveness (default: 2)",
+    )
+    p.add_argument(
+        "--detector",
+        choices=("webrtc", "energy"),
+        default="webrtc",
+        help="speech detector (default: webrtc)",
+    )
+    p.add_argument("--id", help="the dataset row, when SUBS is a dataset")
+
+
+def run(args: argparse.Namespace) -> int:
+    if bool(args.media) == bool(args.fetch):
+        usage("give MEDIA or --fetch ID_OR_URL (one of them)")
+    if args.fix and not args.output:
+        usage("--fix needs -o OUT")
+    if args.output and not args.fix:
+        usage("-o is for --fix")
+    if args.max_offset <= 0:
+        usage("--max-offset must be positive")
+    refuse_overwriting_input([args.subs], args.output)
+    fmt = output_format(args.to, args.output) if args.fix else None
+    track = single_track(open_tracks(args.subs, None, id=args.id, warnings=Warnings()), args.subs)
+    if args.fetch:
+        from .fetch import fetch_with_progress
+
+        media = str(fetch_with_progress(args.fetch, cache_dir=args.cache_dir))
+    else:
+        media = args.media
+
+    from subtools.media.align import align, fix
+    from subtools.media.speech import EnergyDetector, analyse
+
+    detector = EnergyDetector() if args.detector == "energy" else None
+    speech = analyse(media, detector, aggressiveness=args.vad)
+    result = align(track, speech, max_offset_ms=round(args.max_offset * 1000))
+
+    if args.json:
+        json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        _print_summary(result, len(track))
+    if args.html:
+        from subtools.fileio import atomic_write
+        from subtools.media.report import render
+
+        atomic_write(args.html, render(track, result, speech, title=args.subs))
+        say(f"wrote {args.html}")
+    if args.fix:
+        fixed = fix(track, result, speech, tolerance_ms=args.tolerance)
+        assert fmt is not None
+        write_output(get_format(fmt).write_text(fixed.track), args.output)
+        how = "drift and offset applied, " if fixed.applied_offset else "offset not applied "
+        how += "" if fixed.applied_offset else "(low confidence), "
+        say(f"wrote {args.output}: {how}{fixed.snapped} boundaries moved to speech edges")
+    return 0
+
+
+def _print_summary(result: object, n: int) -> None:
+    from subtools.media.align import Alignment
+    from subtools.timecode import format_clock
+
+    assert isinstance(result, Alignment)
+    r = result
+    print(
+        f"offset {r.offset_ms:+d} ms, drift {r.drift:.6f} "
+        f"(standard {r.standard_drift:.6f}, fitted {r.fitted_drift:.6f}), "
+        f"confidence {r.confidence:.2f}"
+    )
+    print(
+        f"{n} cues; boundaries within 100 ms: {r.within['100']:.1%}, "
+        f"250 ms: {r.within['250']:.1%}, 500 ms: {r.within['500']:.1%}"
+    )
+    for s in r.splits:
+        print(
+            f"suspected split at {format_clock(s.at_ms)}: offset {s.offset_before_ms:+d} -> "
+            f"{s.offset_after_ms:+d} ms"
+        )
+    worst = r.worst(10)
+    if worst:
+        print("worst cues (speech edge minus cue edge, after drift and offset):")
+    for c in worst:
+        sd = "-" if c.start_delta_ms is None else f"{c.start_delta_ms:+d} ms"
+        ed = "-" if c.end_delta_ms is None else f"{c.end_delta_ms:+d} ms"
+        print(f"  cue {c.index} at {format_clock(c.start_ms)}: start {sd}, end {ed} ({c.verdict})")
