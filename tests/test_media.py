@@ -6,6 +6,7 @@ on 127.0.0.1.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -162,7 +163,7 @@ def test_fix_brings_jittered_boundaries_back(speech: subtools.media.Speech) -> N
     good += [abs(a.end - b.end) <= 100 for a, b in zip(result.track, base, strict=True)]
     assert sum(good) / len(good) >= 0.9
     out = result.track
-    for a, b in zip(out, out[1:], strict=False):
+    for a, b in itertools.pairwise(out):
         assert a.start < a.end <= b.start
 
 
@@ -300,7 +301,10 @@ def test_cli_fetch_prints_the_path_and_errors_are_one_line(media: Path, tmp_path
     assert run_cli("fetch", "x", "--section", "20-10").code == 2
 
 
-def test_media_stack_is_not_imported_by_convert() -> None:
-    code = "import sys, subtools; subtools.Track; print('yt_dlp' in sys.modules, 'numpy' in sys.modules)"
+def test_media_stack_is_not_imported_by_the_library() -> None:
+    code = (
+        "import sys, subtools; subtools.Track; "
+        "print('yt_dlp' in sys.modules, 'numpy' in sys.modules)"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "False False"

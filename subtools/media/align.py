@@ -220,7 +220,7 @@ def align(track: Track, speech: Speech, max_offset_ms: int = 60_000) -> Alignmen
     for ratio in standard_ratios():
         lag, score, _ = _best_lag(_cue_signal(timed, ratio, coarse), f40, n40, max_lag40)
         scored.append((score, ratio, lag))
-    best_score, best_ratio, _ = max(scored)
+    best_ratio = max(scored)[1]
 
     s10 = _speech_signal(act, FRAME_MS)
     window = _window_length(cues)
