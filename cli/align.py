@@ -74,7 +74,6 @@ def run(args: argparse.Namespace) -> int:
         usage("--max-offset must be positive")
     refuse_overwriting_input([args.subs], args.output)
     fmt = output_format(args.to, args.output) if args.fix else None
-    track = single_track(open_tracks(args.subs, None, id=args.id, warnings=Warnings()), args.subs)
     if args.fetch:
         from .fetch import fetch_with_progress
 
@@ -82,11 +81,16 @@ def run(args: argparse.Namespace) -> int:
     else:
         media = args.media
 
-    from subtools.media.align import align, fix
-    from subtools.media.speech import EnergyDetector, analyse
+    from subtools.media.speech import EnergyDetector, start_analysis
 
+    # Decoding starts first; the subtitles are read while ffmpeg works.
     detector = EnergyDetector() if args.detector == "energy" else None
-    speech = analyse(media, detector, aggressiveness=args.vad)
+    pending = start_analysis(media, detector, aggressiveness=args.vad)
+    track = single_track(open_tracks(args.subs, None, id=args.id, warnings=Warnings()), args.subs)
+    speech = pending.result()
+
+    from subtools.media.align import align, fix
+
     result = align(track, speech, max_offset_ms=round(args.max_offset * 1000))
 
     if args.json:

@@ -46,6 +46,20 @@ def decode_command(path: str, start_ms: int | None = None, end_ms: int | None = 
     return [ffmpeg_exe(), "-v", "error", *args, "-nostdin", "-hide_banner"]
 
 
+def _widen_pipe(fd: int) -> None:
+    """Let ffmpeg run up to 1 MB (half a minute of audio) ahead of the reader (Linux).
+
+    With the default 64 kB pipe, ffmpeg stops every few ms until the reading thread,
+    which shares the interpreter with the speech detector, gets a turn.
+    """
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError):
+        pass  # other systems, or a lower limit: the default pipe works, a little slower
+
+
 def pcm_chunks(path: str, chunk_ms: int = 2000) -> Iterator[bytes]:
     """The audio of a media file as PCM chunks of ``chunk_ms`` (the last may be shorter).
 
@@ -60,6 +74,7 @@ def pcm_chunks(path: str, chunk_ms: int = 2000) -> Iterator[bytes]:
         raise MediaError(f"cannot run ffmpeg ({cmd[0]}): {exc.strerror}") from None
     size = chunk_ms * BYTES_PER_MS
     assert proc.stdout is not None and proc.stderr is not None
+    _widen_pipe(proc.stdout.fileno())
     try:
         while True:
             chunk = proc.stdout.read(size)

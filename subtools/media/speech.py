@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Protocol
 from .decode import BYTES_PER_MS, SAMPLE_RATE, pcm_chunks
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     import numpy as np
 
 FRAME_MS = 10
@@ -162,6 +164,29 @@ def analyse(path: str, detector: SpeechDetector | None = None, aggressiveness: i
         carry = data[whole:]
     reader.join()
     return Speech(bytes(frames), bytes(envelope), total // BYTES_PER_MS, det.name)
+
+
+def start_analysis(
+    path: str, detector: SpeechDetector | None = None, aggressiveness: int = 2
+) -> Future[Speech]:
+    """:func:`analyse` in the background: decoding starts now, the result comes later.
+
+    A caller with other work (reading the subtitles, say) does it while ffmpeg decodes.
+    """
+    from concurrent.futures import Future
+
+    future: Future[Speech] = Future()
+
+    def work() -> None:
+        try:
+            future.set_result(analyse(path, detector, aggressiveness))
+        except BaseException as exc:  # handed to whoever waits on the future
+            future.set_exception(exc)
+
+    import threading
+
+    threading.Thread(target=work, name="subtools-analyse", daemon=True).start()
+    return future
 
 
 def analyse_pcm(pcm: bytes, detector: SpeechDetector | None = None) -> Speech:

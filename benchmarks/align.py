@@ -1,0 +1,188 @@
+"""Alignment accuracy and speed on the two spoken talks, against ffmpeg and ffsubsync.
+
+    python benchmarks/align.py [--repeat N] [--ffsubsync PATH]
+
+From each talk's true cue times it writes misaligned subtitle files (shifted, stretched
+by 25/23.976, jittered by up to 350 ms), runs ``subtools align`` on them as a user would
+(one process each), and reports the offset error, the drift found, the share of
+boundaries within 100 ms of the truth after ``--fix``, and the time against a bare
+ffmpeg decode of the same file (16 kHz mono PCM to a pipe) and against ffsubsync.
+ffsubsync is looked for on PATH (or --ffsubsync); without it that column is left out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from _common import SHARED, need
+from subtools import Cue, Track
+from subtools.media.decode import ffmpeg_exe
+
+TALKS = SHARED / "talks"
+SHIFTS = (3200, -17_500, 29_500, -30_000)
+STRETCH = 25 / 23.976
+
+
+def truth(tid: str) -> Track:
+    data = json.loads((TALKS / f"{tid}.truth.json").read_text())
+    return Track(
+        tuple(
+            Cue(round(c["start"] * 1000), round(c["end"] * 1000), c["text"]) for c in data["cues"]
+        )
+    )
+
+
+def timed(cmd: list[str], repeat: int) -> tuple[float, subprocess.CompletedProcess[bytes]]:
+    times, last = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        last = subprocess.run(cmd, capture_output=True, check=False)
+        times.append(time.perf_counter() - t0)
+    assert last is not None
+    return statistics.median(times), last
+
+
+def within(a: Track, b: Track, ms: int = 100) -> float:
+    good = [abs(x.start - y.start) <= ms for x, y in zip(a, b, strict=True)]
+    good += [abs(x.end - y.end) <= ms for x, y in zip(a, b, strict=True)]
+    return sum(good) / len(good)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--ffsubsync", default=shutil.which("ffsubsync"))
+    args = ap.parse_args()
+    need(TALKS)
+    ff = ffmpeg_exe()
+    sub = [sys.executable, "-m", "subtools", "align"]
+    rng = np.random.default_rng(2024)
+    for media in sorted(TALKS.glob("*.m4a")):
+        tid = media.stem
+        t = truth(tid)
+        print(f"== {tid}: {len(t)} cues, {t[-1].end / 60000:.1f} min")
+        with tempfile.TemporaryDirectory() as tmp:
+            d = Path(tmp)
+            decode, _ = timed(
+                [
+                    ff,
+                    "-v",
+                    "error",
+                    "-nostdin",
+                    "-i",
+                    str(media),
+                    "-vn",
+                    "-ac",
+                    "1",
+                    "-ar",
+                    "16000",
+                    "-f",
+                    "s16le",
+                    "-",
+                ],
+                args.repeat,
+            )
+            to_file, _ = timed(
+                [
+                    ff,
+                    "-v",
+                    "error",
+                    "-nostdin",
+                    "-y",
+                    "-i",
+                    str(media),
+                    "-vn",
+                    "-ac",
+                    "1",
+                    "-ar",
+                    "16000",
+                    "-f",
+                    "s16le",
+                    str(d / "x.pcm"),
+                ],
+                args.repeat,
+            )
+            print(f"bare ffmpeg decode: {decode:.3f} s to a pipe, {to_file:.3f} s to a file")
+            for shift in SHIFTS:
+                src = d / f"shift{shift}.srt"
+                t.with_cues(
+                    Cue(c.start + shift, c.end + shift, c.text) for c in t if c.start + shift >= 0
+                ).save(src)
+                secs, proc = timed([*sub, str(src), str(media), "--json"], args.repeat)
+                rep = json.loads(proc.stdout)
+                line = (
+                    f"shift {shift / 1000:+6.1f} s: offset {rep['offset_ms']:+7d} ms, "
+                    f"error {rep['offset_ms'] + shift:+4d} ms, drift {rep['drift']:.6f}, "
+                    f"{secs:.3f} s = {secs / decode:.2f}x decode"
+                )
+                if args.ffsubsync:
+                    fsecs, fproc = timed(
+                        [args.ffsubsync, str(media), "-i", str(src), "-o", str(d / "ffs.srt")], 1
+                    )
+                    m = re.search(rb"offset seconds: (-?[\d.]+)", fproc.stderr)
+                    if m:
+                        err = round(float(m.group(1)) * 1000) + shift
+                        line += f"; ffsubsync {fsecs:.2f} s, error {err:+d} ms"
+                    else:
+                        line += f"; ffsubsync {fsecs:.2f} s, no offset reported"
+                print(line)
+            src = d / "stretch.srt"
+            t.with_cues(
+                Cue(round(c.start * STRETCH), round(c.end * STRETCH), c.text) for c in t
+            ).save(src)
+            secs, proc = timed([*sub, str(src), str(media), "--json"], args.repeat)
+            rep = json.loads(proc.stdout)
+            line = (
+                f"stretch x25/23.976: drift {rep['drift']:.6f} (want {1 / STRETCH:.6f}, "
+                f"error {abs(rep['drift'] - 1 / STRETCH):.6f}), offset {rep['offset_ms']} ms,"
+                f" {secs:.3f} s"
+            )
+            if args.ffsubsync:
+                fsecs, _ = timed(
+                    [args.ffsubsync, str(media), "-i", str(src), "-o", str(d / "ffs2.srt")], 1
+                )
+                from subtools import load
+
+                try:
+                    line += (
+                        f"; ffsubsync {fsecs:.2f} s, within 100 ms after: "
+                        f"{within(load(d / 'ffs2.srt'), t):.1%}"
+                    )
+                except Exception as exc:  # ffsubsync output missing or unreadable
+                    line += f"; ffsubsync failed: {exc}"
+            print(line)
+            src = d / "jitter.srt"
+            jit = t.with_cues(
+                Cue(
+                    c.start + int(rng.integers(-350, 351)),
+                    c.end + int(rng.integers(-350, 351)),
+                    c.text,
+                )
+                for c in t
+            )
+            jit.save(src)
+            out = d / "fixed.srt"
+            secs, proc = timed(
+                [*sub, str(src), str(media), "--json", "--fix", "-o", str(out)], args.repeat
+            )
+            from subtools import load
+
+            print(
+                f"jitter +-350 ms: within 100 ms before {within(jit, t):.1%}, after --fix "
+                f"{within(load(out), t):.1%}; {secs:.3f} s"
+            )
+
+
+if __name__ == "__main__":
+    main()
