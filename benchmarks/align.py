@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from _common import SHARED, need
+
 from subtools import Cue, Track
 from subtools.media.decode import ffmpeg_exe
 
