@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     track = single_track(open_tracks(args.subs, None, id=args.id, warnings=Warnings()), args.subs)
     speech = pending.result()
 
-    from subtools.media.align import align, fix
+    from subtools.media.alignment import align, fix
 
     result = align(track, speech, max_offset_ms=round(args.max_offset * 1000))
 
@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_summary(result: object, n: int) -> None:
-    from subtools.media.align import Alignment
+    from subtools.media.alignment import Alignment
     from subtools.timecode import format_clock
 
     assert isinstance(result, Alignment)

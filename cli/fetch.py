@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def fetch_with_progress(source: str, **kwargs: Any) -> Any:
-    from subtools.media.fetch import fetch
+    from subtools.media.download import fetch
 
     bar = progress_bytes("downloading")
     try:

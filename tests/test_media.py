@@ -21,7 +21,7 @@ import subtools
 from subtools import Cue, MediaError, Track
 from subtools.media import align, analyse, fix, render
 from subtools.media.decode import ffmpeg_exe, pcm_chunks
-from subtools.media.fetch import Section, fetch, youtube_id
+from subtools.media.download import Section, fetch, youtube_id
 
 from .conftest import run_cli
 from .httpserve import serve

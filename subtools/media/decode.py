@@ -7,6 +7,9 @@ chunk at a time, so memory stays flat however long the media is.
 
 from __future__ import annotations
 
+import functools
+import glob
+import importlib.util
 import os
 import subprocess
 from collections.abc import Iterator
@@ -17,11 +20,24 @@ SAMPLE_RATE = 16_000
 BYTES_PER_MS = SAMPLE_RATE * 2 // 1000  # 16-bit mono
 
 
+@functools.cache
 def ffmpeg_exe() -> str:
     """The ffmpeg binary: ``SUBTOOLS_FFMPEG`` if set, else the imageio-ffmpeg wheel's."""
-    override = os.environ.get("SUBTOOLS_FFMPEG")
+    override = os.environ.get("SUBTOOLS_FFMPEG") or os.environ.get("IMAGEIO_FFMPEG_EXE")
     if override:
         return override
+    # The wheel keeps its binary in imageio_ffmpeg/binaries/; finding it there saves
+    # importing the package (20 ms before decoding can start). Anything unexpected:
+    # ask the package.
+    spec = importlib.util.find_spec("imageio_ffmpeg")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        found = [
+            p
+            for p in glob.glob(os.path.join(folder, "binaries", "ffmpeg-*"))
+            if os.access(p, os.X_OK)
+        ]
+        if len(found) == 1:
+            return found[0]
     import imageio_ffmpeg
 
     return str(imageio_ffmpeg.get_ffmpeg_exe())

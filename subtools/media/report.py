@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Track
 from ..timecode import format_clock
-from .align import CLOSE_MS, OK_MS, Alignment
+from .alignment import CLOSE_MS, OK_MS, Alignment
 from .speech import FRAME_MS, Speech, runs
 
 if TYPE_CHECKING:
