@@ -111,7 +111,7 @@ def standard_ratios() -> list[float]:
     """1.0 and every ratio between two standard frame rates.
 
     >>> round(min(standard_ratios()), 5), len(standard_ratios())
-    (0.7992, 21)
+    (0.7992, 17)
     """
     ratios = {1.0}
     for a in FRAME_RATES:
