@@ -75,10 +75,10 @@ def add_common_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def recipe_from_args(
-    args: argparse.Namespace, fmt: str, keep_changes: bool = False
+    args: argparse.Namespace, fmt: str, keep_changes: bool = False, summarize: bool = False
 ) -> batch.Recipe:
     profile = None if getattr(args, "raw", False) else profile_from_args(args)
-    return batch.Recipe(fmt, profile, args.overlap, args.dedupe, keep_changes)
+    return batch.Recipe(fmt, profile, args.overlap, args.dedupe, keep_changes, summarize)
 
 
 def run(args: argparse.Namespace) -> int:

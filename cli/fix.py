@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         usage("several inputs need --out-dir")
     refuse_overwriting_input(args.inputs, args.output)
     fmt = _format(args)
-    recipe = recipe_from_args(args, fmt, keep_changes=bool(args.report))
+    recipe = recipe_from_args(args, fmt, keep_changes=bool(args.report), summarize=True)
     warnings = Warnings()
     report: list[dict[str, Any]] = []
 

@@ -35,9 +35,10 @@ class Recipe:
     profile: Profile | None = None
     overlap: OverlapStrategy = "trim"
     dedupe: bool = False
-    #: Whether each result carries its list of changes (for a report); without it the
-    #: workers send back only text and a summary.
+    #: Whether each result carries its list of changes (for a report), and a one-line
+    #: summary of them; without either the workers send back only the text.
     keep_changes: bool = True
+    summarize: bool = True
 
     def apply(self, track: Track) -> Done:
         changes: list[Change] = []
@@ -54,7 +55,7 @@ class Recipe:
             result = process(track, self.profile, self.overlap)
             track = result.track
             changes += result.changes
-            summary = result.summary()
+            summary = result.summary() if self.summarize else None
             unresolved = result.repaired.unresolved
         text = get_format(self.to).write_text(track)
         return Done(
@@ -146,7 +147,10 @@ def run(
         for job in jobs:
             yield from _until_error(work(job))
         return
-    # fork starts workers in milliseconds with everything already imported.
+    # fork starts workers in milliseconds with everything already imported: import what
+    # the recipe needs here, once, rather than in every worker.
+    if recipe.profile is not None:
+        from . import pipeline  # noqa: F401
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context(method)) as pool:
         # Longest jobs first (they finish last otherwise); results still come in order.

@@ -195,18 +195,20 @@ def _normalize(w: _Work) -> None:
                 w.changes.append(Change(w.origin[old], "position", old + 1, new + 1, "order"))
         w.cues = [w.cues[i] for i in order]
         w.origin = [w.origin[i] for i in order]
-    seen: set[tuple[int, int, str]] = set()
+    # Sorted, exact duplicates share a start: compare each cue with the earlier cues of
+    # the same start only.
     i = 0
+    run = 0  # index of the first cue with the current start
     while i < len(w.cues):
         cue = w.cues[i]
-        key = (cue.start, cue.end, cue.text)
+        if i == 0 or cue.start != w.cues[i - 1].start:
+            run = i
         if not cue.text.strip():
             w.changes.append(Change(w.origin[i], "text", cue.text, None, "empty"))
-        elif key in seen:
+        elif any(c.end == cue.end and c.text == cue.text for c in w.cues[run:i]):
             # The same caption twice: one copy keeps the text, none of it is lost.
             w.changes.append(Change(w.origin[i], "text", cue.text, None, "duplicate"))
         else:
-            seen.add(key)
             i += 1
             continue
         del w.cues[i]
@@ -325,7 +327,11 @@ def _gaps(w: _Work) -> bool:
             shortened = True
             moved = a.end + gap
             # Take the time from whichever cue can spare it; merge if neither can.
-            if target - a.start >= prof.min_duration or (target > a.start and moved >= b.end):
+            if target - a.start >= prof.min_duration:
+                # The common case (touching segments), inlined as chaining is below.
+                w.cues[i] = Cue(a.start, target, a.text, a.words)
+                w.changes.append(Change(w.origin[i], "end", a.end, target, "gap"))
+            elif target > a.start and moved >= b.end:
                 w.set(i, "gap", end=target)
             elif moved < b.end:
                 w.set(i + 1, "gap", start=moved)

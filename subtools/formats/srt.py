@@ -83,9 +83,16 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
     yield Track(tuple(cues), source=ctx.source)
 
 
+_BLANK_LINE = re.compile(r"(?:^|\n)[^\S\n]*(?:\n|$)")
+
+
 def cue_text(text: str) -> str:
-    """Cue text without blank lines, which would end an SRT or WebVTT block early."""
-    if "\n" not in text:
+    """Cue text without blank lines, which would end an SRT or WebVTT block early.
+
+    >>> cue_text("a\\n\\n b \\n  \\nc"), cue_text("a\\nb")
+    ('a\\n b \\nc', 'a\\nb')
+    """
+    if "\n" not in text or not _BLANK_LINE.search(text):
         return text
     return "\n".join(line for line in text.split("\n") if line.strip())
 

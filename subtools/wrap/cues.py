@@ -254,6 +254,11 @@ def _cuts_ascii(text: str, k: int, limit: int, rules: BreakRules, reach: float) 
         size = max(ideal - start, 1.0)
         best_cost = float("inf")
         best = -1
+        # A cut at or before the second space of the chunk leaves it one or two words; at
+        # or after the second-last space of the text, the rest.
+        s1 = text.find(" ", start)
+        few_before = text.find(" ", s1 + 1) if s1 >= 0 else n
+        few_after = text.rfind(" ", 0, text.rfind(" "))
         # Candidates: the spaces from the furthest reachable one back to 0.6 of a chunk
         # before the ideal position.
         p = text.rfind(" ", start + 1, min(hi, int(ideal + 0.6 * size)) + 1)
@@ -262,6 +267,8 @@ def _cuts_ascii(text: str, k: int, limit: int, rules: BreakRules, reach: float) 
             x = p + 1
             if total - x > rest_capacity or x < floor:
                 break
+            if x < ideal and (ideal - x) / size * 40 >= best_cost:
+                break  # below the ideal, costs only grow from here
             q = text.rfind(" ", 0, p)
             word = text[q + 1 : p]
             rule = known_after(word)
@@ -275,7 +282,7 @@ def _cuts_ascii(text: str, k: int, limit: int, rules: BreakRules, reach: float) 
                     good = starts_well(nxt)
                 rule = BEFORE_CONNECTIVE if good else PLAIN
             cost = rule + abs(x - ideal) / size * 40
-            if text.count(" ", start, p) <= 1 or text.count(" ", x) <= 1:
+            if p <= few_before or p >= few_after:
                 cost += _TINY
             if cost < best_cost:
                 best_cost, best = cost, p
@@ -378,6 +385,8 @@ def _choose_cuts(
         for i in range(max(top, start + 1), start, -1):
             if pre[b] - pre[i] > rest_capacity or pre[i] < ideal - 0.6 * size:
                 break
+            if best is not None and pre[i] < ideal and (ideal - pre[i]) / size * 40 >= best[0]:
+                break  # below the ideal, costs only grow from here
             # The cost of a cut: its rule, its distance from the ideal, and whether it
             # leaves a chunk of one or two words.
             if spaced[i]:
@@ -435,8 +444,9 @@ def _even_out(edges: list[int], minimum: int) -> list[int]:
 
 def _is_orphan(cue: Cue, limit: int) -> bool:
     text = cue.text
-    # Cheap rejection first: this runs on every cue, and almost none is an orphan.
-    if len(text) > 3 * limit or text.count(" ") + text.count("\n") > 4:
+    # Cheap rejection first: this runs on every cue, and almost none is an orphan (a
+    # text longer than a line is not one or two short words, whatever its spacing).
+    if len(text) > limit:
         return False
     words = text.split()
     return 0 < len(words) <= 2 and text_width(" ".join(words)) <= limit // 2

@@ -8,6 +8,7 @@ between characters (never before closing punctuation).
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
@@ -21,9 +22,19 @@ _NO_LINE_START = frozenset(
 
 
 def char_width(ch: str) -> int:
-    from wcwidth import wcwidth
+    """Display columns of one character: 2 for East Asian wide and full-width, 0 for
+    combining marks and format characters, else 1.
 
-    return max(0, wcwidth(ch))
+    The standard library's Unicode tables answer this directly (wcwidth's finer points,
+    such as emoji sequences, do not matter for caption line length, and importing it
+    costs more than wrapping a talk).
+
+    >>> char_width("字"), char_width("a"), char_width("\u0301")
+    (2, 1, 0)
+    """
+    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
 def text_width(text: str) -> int:

@@ -1,0 +1,98 @@
+"""Speed of the default pipeline (wrap + repair) against pysubs2, whole process.
+
+    python benchmarks/pipeline.py [--repeat N]
+
+1. ``subtools convert transcripts.jsonl --out-dir D --to srt`` (read, wrap, split, repair,
+   write) against a script converting the same rows with pysubs2 and no wrapping at all
+   (``load_from_whisper`` + ``save`` per row).
+2. ``subtools fix *.srt --out-dir D`` on the dataset as SRT files (one per row, written
+   with ``--raw`` first) against a script that loads and saves them with pysubs2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from _common import TRANSCRIPTS, interleaved, need, run_process
+
+CONVERT_PYSUBS2 = """
+import json, sys, pysubs2
+src, out = sys.argv[1], sys.argv[2]
+with open(src, encoding="utf-8") as fh:
+    for line in fh:
+        row = json.loads(line)
+        pysubs2.load_from_whisper(row["segments"]).save(f"{out}/{row['id']}.srt")
+"""
+
+RESAVE_PYSUBS2 = """
+import sys, pysubs2, pathlib
+out = sys.argv[1]
+for p in sys.argv[2:]:
+    pysubs2.load(p).save(f"{out}/{pathlib.Path(p).name}")
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=7)
+    args = ap.parse_args()
+    src = need(TRANSCRIPTS)
+    st = [sys.executable, "-m", "subtools"]
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        (d / "convert_pysubs2.py").write_text(CONVERT_PYSUBS2)
+        (d / "resave_pysubs2.py").write_text(RESAVE_PYSUBS2)
+        for sub in ("ours", "theirs", "raw", "fixed", "resaved"):
+            (d / sub).mkdir()
+        whole = interleaved(
+            {
+                "subtools convert (wrap + repair)": [
+                    *st,
+                    "convert",
+                    str(src),
+                    "--out-dir",
+                    str(d / "ours"),
+                    "--to",
+                    "srt",
+                ],
+                "pysubs2, no wrapping": [
+                    sys.executable,
+                    str(d / "convert_pysubs2.py"),
+                    str(src),
+                    str(d / "theirs"),
+                ],
+            },
+            args.repeat,
+        )
+        print(f"1. the dataset ({src.name}) to SRT, whole process, median of {args.repeat}:")
+        for name, t in whole.items():
+            print(f"   {name:34s} {t * 1000:7.1f} ms")
+        a, b = whole.values()
+        print(f"   subtools/pysubs2 = {a / b:.2f} (goal: at most 1.00)")
+
+        run_process([*st, "convert", str(src), "--out-dir", str(d / "raw"), "--to", "srt", "--raw"])
+        files = sorted(str(p) for p in (d / "raw").glob("*.srt"))
+        whole = interleaved(
+            {
+                "subtools fix": [*st, "fix", *files, "--out-dir", str(d / "fixed")],
+                "pysubs2 load + save": [
+                    sys.executable,
+                    str(d / "resave_pysubs2.py"),
+                    str(d / "resaved"),
+                    *files,
+                ],
+            },
+            args.repeat,
+        )
+        print(f"2. {len(files)} SRT files, whole process, median of {args.repeat}:")
+        for name, t in whole.items():
+            print(f"   {name:34s} {t * 1000:7.1f} ms")
+        a, b = whole.values()
+        print(f"   subtools/pysubs2 = {a / b:.2f} (goal: below 1.00)")
+
+
+if __name__ == "__main__":
+    main()
