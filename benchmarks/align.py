@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
 import statistics
 import subprocess
@@ -26,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from _common import SHARED, need
 
-from subtools import Cue, Track
+from subtools import Cue, Track, load
 from subtools.media.decode import ffmpeg_exe
 
 TALKS = SHARED / "talks"
@@ -57,6 +56,19 @@ def within(a: Track, b: Track, ms: int = 100) -> float:
     good = [abs(x.start - y.start) <= ms for x, y in zip(a, b, strict=True)]
     good += [abs(x.end - y.end) <= ms for x, y in zip(a, b, strict=True)]
     return sum(good) / len(good)
+
+
+def median_error(out: Track, truth: Track) -> int:
+    """Median start error of ``out`` against the truth (cues cut at the start skipped)."""
+    dropped = len(truth) - len(out)
+    return round(statistics.median(c.start - truth[i + dropped].start for i, c in enumerate(out)))
+
+
+def ffsubsync(exe: str, media: Path, subs: Path, folder: Path) -> tuple[float, Track | None]:
+    """ffsubsync's time on the inputs, and what it wrote (None when it wrote nothing)."""
+    out = folder / f"ffsubsync-{subs.stem}.srt"
+    secs, _ = timed([exe, str(media), "-i", str(subs), "-o", str(out)], 1)
+    return secs, load(out) if out.exists() else None
 
 
 def main() -> None:
@@ -127,15 +139,9 @@ def main() -> None:
                     f"{secs:.3f} s = {secs / decode:.2f}x decode"
                 )
                 if args.ffsubsync:
-                    fsecs, fproc = timed(
-                        [args.ffsubsync, str(media), "-i", str(src), "-o", str(d / "ffs.srt")], 1
-                    )
-                    m = re.search(rb"offset seconds: (-?[\d.]+)", fproc.stderr)
-                    if m:
-                        err = round(float(m.group(1)) * 1000) + shift
-                        line += f"; ffsubsync {fsecs:.2f} s, error {err:+d} ms"
-                    else:
-                        line += f"; ffsubsync {fsecs:.2f} s, no offset reported"
+                    fsecs, out = ffsubsync(args.ffsubsync, media, src, d)
+                    line += f"; ffsubsync {fsecs:.2f} s, error "
+                    line += f"{median_error(out, t):+d} ms" if out else "(no output)"
                 print(line)
             src = d / "stretch.srt"
             t.with_cues(
@@ -149,18 +155,9 @@ def main() -> None:
                 f" {secs:.3f} s"
             )
             if args.ffsubsync:
-                fsecs, _ = timed(
-                    [args.ffsubsync, str(media), "-i", str(src), "-o", str(d / "ffs2.srt")], 1
-                )
-                from subtools import load
-
-                try:
-                    line += (
-                        f"; ffsubsync {fsecs:.2f} s, within 100 ms after: "
-                        f"{within(load(d / 'ffs2.srt'), t):.1%}"
-                    )
-                except Exception as exc:  # ffsubsync output missing or unreadable
-                    line += f"; ffsubsync failed: {exc}"
+                fsecs, out = ffsubsync(args.ffsubsync, media, src, d)
+                line += f"; ffsubsync {fsecs:.2f} s, within 100 ms after: "
+                line += f"{within(out, t):.1%}" if out else "(no output)"
             print(line)
             src = d / "jitter.srt"
             jit = t.with_cues(
@@ -176,8 +173,6 @@ def main() -> None:
             secs, proc = timed(
                 [*sub, str(src), str(media), "--json", "--fix", "-o", str(out)], args.repeat
             )
-            from subtools import load
-
             print(
                 f"jitter +-350 ms: within 100 ms before {within(jit, t):.1%}, after --fix "
                 f"{within(load(out), t):.1%}; {secs:.3f} s"

@@ -89,22 +89,10 @@ def run(args: argparse.Namespace) -> int:
     recipe = recipe_from_args(args, fmt)
     ext = get_format(fmt).extensions[0]
     warnings = Warnings()
-    if args.out_dir:
-        if args.input == "-" or args.id is not None:
-            tracks = open_tracks(
-                args.input,
-                args.from_format,
-                id=args.id,
-                lenient=args.lenient,
-                encoding=args.encoding,
-                warnings=warnings,
-            )
-            results: Iterator[batch.Done] = (recipe.apply(t) for t in tracks)
-        else:
-            jobs = batch.jobs_for([args.input], args.from_format, args.encoding)
-            results = batch.run(jobs, recipe, lenient=args.lenient)
-        written = write_outputs(results, args.out_dir, ext, warnings, [args.input])
-        say(f"wrote {written} file{'s' if written != 1 else ''} to {args.out_dir}")
+    if args.out_dir and args.input != "-" and args.id is None:
+        # A whole file (or dataset): read, processed and formatted on every core.
+        jobs = batch.jobs_for([args.input], args.from_format, args.encoding)
+        results: Iterator[batch.Done] = batch.run(jobs, recipe, lenient=args.lenient)
     else:
         tracks = open_tracks(
             args.input,
@@ -114,7 +102,13 @@ def run(args: argparse.Namespace) -> int:
             encoding=args.encoding,
             warnings=warnings,
         )
-        done = recipe.apply(single_track(tracks, args.input))
-        write_output(done.text or "", args.output)
+        if not args.out_dir:
+            done = recipe.apply(single_track(tracks, args.input))
+            write_output(done.text or "", args.output)
+            warnings.summary()
+            return 0
+        results = (recipe.apply(t) for t in tracks)
+    written = write_outputs(results, args.out_dir, ext, warnings, [args.input])
+    say(f"wrote {written} file{'s' if written != 1 else ''} to {args.out_dir}")
     warnings.summary()
     return 0

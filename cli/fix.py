@@ -13,7 +13,7 @@ from subtools.formats import format_for_path, get_format
 
 from .common import Warnings, output_format, refuse_overwriting_input, say, usage, write_output
 from .convert import add_common_arguments, recipe_from_args
-from .outputs import write_outputs
+from .outputs import finished, write_outputs
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -81,22 +81,14 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def _single(results: Any, source: str, warnings: Warnings) -> Done:
-    found: Done | None = None
-    for done in results:
-        for w in done.warnings:
-            warnings(w)
-        if done.error is not None:
-            raise done.error
-        if done.text is None:
-            continue
-        if found is not None:
-            usage(f"{source} holds several tracks (a dataset): use --out-dir")
-        found = done
-    if found is None:
+    found = list(finished(results, warnings))
+    if not found:
         from subtools.errors import ParseError
 
         raise ParseError("no track in input", source=source)
-    return found
+    if len(found) > 1:
+        usage(f"{source} holds several tracks (a dataset): use --out-dir")
+    return found[0]
 
 
 def _report_entry(done: Done, output: str, recipe: batch.Recipe) -> dict[str, Any]:

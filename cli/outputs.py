@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from subtools.batch import Done
@@ -14,6 +14,18 @@ def safe_name(value: str) -> str:
     """A file name from a row id or file stem: nothing in it can leave the folder."""
     cleaned = "".join(c if c.isalnum() or c in "-_.@+=" else "_" for c in value).lstrip(".")
     return cleaned or "_"
+
+
+def finished(results: Iterable[Done], warnings: Warnings) -> Iterator[Done]:
+    """The finished tracks of a batch run, in order; warnings printed as they come, and
+    the first error raised."""
+    for done in results:
+        for warning in done.warnings:
+            warnings(warning)
+        if done.error is not None:
+            raise done.error
+        if done.text is not None:
+            yield done
 
 
 def write_outputs(
@@ -36,13 +48,7 @@ def write_outputs(
     written = 0
     seen: set[str] = set()
     try:
-        for done in results:
-            for warning in done.warnings:
-                warnings(warning)
-            if done.error is not None:
-                raise done.error
-            if done.text is None:
-                continue
+        for done in finished(results, warnings):
             name = safe_name(done.id or Path(done.source).stem or "stdin")
             if name in seen:
                 name = f"{name}-{written + 1}"
@@ -50,7 +56,7 @@ def write_outputs(
             path = folder / f"{name}{ext}"
             if path.resolve() in protected:
                 usage(f"output {path} is an input file; subtools never overwrites its input")
-            write_output(done.text, str(path))
+            write_output(done.text or "", str(path))
             written += 1
             if callable(on_done):
                 on_done(done, path)

@@ -8,10 +8,8 @@ is exactly what a serial run gives.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -143,10 +141,15 @@ def run(
     """
     work = partial(_run_job, recipe=recipe, lenient=lenient)
     n = min(workers or os.cpu_count() or 1, len(jobs))
-    if n <= 1 or len(jobs) < _MIN_PARALLEL_JOBS:
+    # Without wrapping and repair a track is a few ms of work: less than starting a
+    # process and sending its text back costs.
+    if n <= 1 or len(jobs) < _MIN_PARALLEL_JOBS or recipe.profile is None:
         for job in jobs:
             yield from _until_error(work(job))
         return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # fork starts workers in milliseconds with everything already imported: import what
     # the recipe needs here, once, rather than in every worker.
     if recipe.profile is not None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..changes import Change
 from ..model import Cue, Track
 from ..style import Profile, get_profile
-from .lines import Tokens, best_lines, text_width, two_lines_ascii
+from .lines import Tokens, best_lines, space_score, text_width, two_lines_ascii
 from .rules import BEFORE_CONNECTIVE, PLAIN, BreakRules, rules_for
 
 #: Split-point cost by rule (sentence end is free, a bad break is very costly).
@@ -243,8 +243,6 @@ def _two_line_end(text: str, start: int, limit: int) -> int:
 def _cuts_ascii(text: str, k: int, limit: int, rules: BreakRules, reach: float) -> list[int] | None:
     n = len(text)
     total = n + 1
-    after, known_after = rules.after, rules._after.get
-    starts_well, known_start = rules.starts_well, rules._before.get
     cuts: list[int] = []
     start = 0  # first character of the current chunk
     for remaining in range(k, 1, -1):
@@ -270,17 +268,7 @@ def _cuts_ascii(text: str, k: int, limit: int, rules: BreakRules, reach: float) 
             if x < ideal and (ideal - x) / size * 40 >= best_cost:
                 break  # below the ideal, costs only grow from here
             q = text.rfind(" ", 0, p)
-            word = text[q + 1 : p]
-            rule = known_after(word)
-            if rule is None:
-                rule = after(word)
-            if rule < 0:
-                r = text.find(" ", x)
-                nxt = text[x:r] if r > 0 else text[x:]
-                good = known_start(nxt)
-                if good is None:
-                    good = starts_well(nxt)
-                rule = BEFORE_CONNECTIVE if good else PLAIN
+            rule = space_score(text, q, p, rules)
             cost = rule + abs(x - ideal) / size * 40
             if p <= few_before or p >= few_after:
                 cost += _TINY

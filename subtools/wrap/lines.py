@@ -174,6 +174,28 @@ def best_lines(
     return _dp_lines(tk, a, b, limit, max_lines, rules)
 
 
+def space_score(text: str, q: int, p: int, rules: BreakRules) -> int:
+    """The rule score of a break at the space ``text[p]``; ``q`` is the space before it
+    (-1 at the start).  The string form of :meth:`Tokens.break_score`.
+
+    >>> space_score("the paper. So", 3, 10, ENGLISH), space_score("at the paper", 2, 6, ENGLISH)
+    (0, 100)
+    """
+    # The memo dicts are read directly; the methods fill them for words not seen yet.
+    word = text[q + 1 : p]
+    score = rules._after.get(word)
+    if score is None:
+        score = rules.after(word)
+    if score >= 0:
+        return score
+    r = text.find(" ", p + 1)
+    nxt = text[p + 1 : r] if r > 0 else text[p + 1 :]
+    good = rules._before.get(nxt)
+    if good is None:
+        good = rules.starts_well(nxt)
+    return BEFORE_CONNECTIVE if good else PLAIN
+
+
 def two_lines_ascii(text: str, limit: int, rules: BreakRules) -> str | None:
     """:func:`best_lines` for ASCII text with single spaces, on the string itself.
 
@@ -192,26 +214,13 @@ def two_lines_ascii(text: str, limit: int, rules: BreakRules) -> str | None:
     if lo > limit:
         return None
     # The memo dicts are read directly; the methods fill them for words not seen yet.
-    after, known_after = rules.after, rules._after.get
-    starts_well, known_start = rules.starts_well, rules._before.get
     best_key = 1 << 30
     best = -1
     p = text.rfind(" ", lo, limit + 1)
     while p >= lo and p != -1:
         q = text.rfind(" ", 0, p)
-        word = text[q + 1 : p]
-        score = known_after(word)
-        if score is None:
-            score = after(word)
-        if score < 0:
-            r = text.find(" ", p + 1)
-            nxt = text[p + 1 : r] if r > 0 else text[p + 1 :]
-            good = known_start(nxt)
-            if good is None:
-                good = starts_well(nxt)
-            score = BEFORE_CONNECTIVE if good else PLAIN
         top, bottom = p, n - 1 - p
-        key = score * 1000 + (abs(top - bottom) << 1) + (top > bottom)
+        key = space_score(text, q, p, rules) * 1000 + (abs(top - bottom) << 1) + (top > bottom)
         if key < best_key:
             best_key, best = key, p
         p = q
