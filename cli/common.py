@@ -116,8 +116,7 @@ def progress(total: int | None, desc: str) -> Any:
 
 def add_style_arguments(p: Any, overlap: bool = True) -> None:
     """The style profile and the flags that override its fields."""
-    from subtools.repair import OVERLAP_STRATEGIES
-    from subtools.style import PROFILES
+    from subtools.style import OVERLAP_STRATEGIES, PROFILES
 
     g = p.add_argument_group("style (the profile's limits; flags override single fields)")
     g.add_argument(

@@ -18,8 +18,7 @@ from .errors import ParseError, SubtoolsError
 from .formats import get_format, iter_tracks
 from .formats.base import ReadContext
 from .model import Track
-from .repair import OverlapStrategy
-from .style import Profile
+from .style import OverlapStrategy, Profile
 
 #: Below this many jobs a pool costs more than it saves.
 _MIN_PARALLEL_JOBS = 4

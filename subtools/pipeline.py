@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from .changes import Change
 from .model import Track
-from .repair import OverlapStrategy, RepairResult, repair, summarize
-from .style import Profile, get_profile
+from .repair import RepairResult, repair, summarize
+from .style import OverlapStrategy, Profile, get_profile
 from .wrap import WrapResult, merge_orphans, wrap
 
 

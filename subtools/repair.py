@@ -30,14 +30,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
 
 from .changes import Change, count_rules
 from .model import Cue, Track
-from .style import Profile, get_profile
-
-OverlapStrategy = Literal["trim", "shift", "split", "merge"]
-OVERLAP_STRATEGIES: tuple[str, ...] = ("trim", "shift", "split", "merge")
+from .style import OVERLAP_STRATEGIES, OverlapStrategy, Profile, get_profile
 
 #: Cues that share this much of the longer one's span are the same caption twice over.
 _SAME_SPAN = 0.9

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from .errors import UsageError
+
+#: How repair parts overlapping cues (see :mod:`subtools.repair`).
+OverlapStrategy = Literal["trim", "shift", "split", "merge"]
+OVERLAP_STRATEGIES: tuple[str, ...] = ("trim", "shift", "split", "merge")
 
 
 @dataclass(frozen=True)
