@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from subtools import batch
 from subtools.formats import get_format
 
 from .common import (
@@ -21,6 +21,9 @@ from .common import (
     write_output,
 )
 from .outputs import write_outputs
+
+if TYPE_CHECKING:
+    from subtools import batch
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -77,8 +80,10 @@ def add_common_arguments(p: argparse.ArgumentParser) -> None:
 def recipe_from_args(
     args: argparse.Namespace, fmt: str, keep_changes: bool = False, summarize: bool = False
 ) -> batch.Recipe:
+    from subtools.batch import Recipe  # (not imported up front: `convert --help` needs none)
+
     profile = None if getattr(args, "raw", False) else profile_from_args(args)
-    return batch.Recipe(fmt, profile, args.overlap, args.dedupe, keep_changes, summarize)
+    return Recipe(fmt, profile, args.overlap, args.dedupe, keep_changes, summarize)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -89,8 +94,10 @@ def run(args: argparse.Namespace) -> int:
     recipe = recipe_from_args(args, fmt)
     ext = get_format(fmt).extensions[0]
     warnings = Warnings()
-    if args.out_dir and args.input != "-" and args.id is None:
-        # A whole file (or dataset): read, processed and formatted on every core.
+    if args.out_dir and args.input != "-" and args.id is None and not args.raw:
+        # A whole file (or dataset) to wrap and repair: on every core.
+        from subtools import batch
+
         jobs = batch.jobs_for([args.input], args.from_format, args.encoding)
         results: Iterator[batch.Done] = batch.run(jobs, recipe, lenient=args.lenient)
     else:

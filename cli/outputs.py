@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-
-from subtools.batch import Done
+from typing import TYPE_CHECKING
 
 from .common import Warnings, progress, usage, write_output
+
+if TYPE_CHECKING:
+    from subtools.batch import Done
 
 
 def safe_name(value: str) -> str:
