@@ -18,9 +18,8 @@ from ..style import Profile, get_profile
 from .lines import Tokens, best_lines, space_score, text_width, two_lines_ascii
 from .rules import BEFORE_CONNECTIVE, PLAIN, BreakRules, rules_for
 
-#: Split-point cost by rule (sentence end is free, a bad break is very costly).
-_TINY = 60  # a chunk of one or two words
-_PER_CUE = 25  # prefer fewer cues
+#: What a cut that leaves a chunk of one or two words costs, on top of its rule's score.
+_TINY = 60
 #: A pause this long or shorter always allows merging an orphan into its neighbour.
 _SHORT_PAUSE = 500
 #: Even within a sentence, an orphan does not jump a pause longer than this.
@@ -173,11 +172,7 @@ def _split(cue: Cue, tk: Tokens, prof: Profile, rules: BreakRules) -> list[Cue]:
             Cue(s, e, _lines(tk, a, b, prof, rules), cue.words[a:b])
             for (a, b), (s, e) in zip(pairs, times, strict=True)
         ]
-    edges = [cue.start, *(_time_at(cue, tk, i) for i in cuts), cue.end]
-    if duration >= len(pairs) * prof.min_duration and any(
-        y - x < prof.min_duration for x, y in itertools.pairwise(edges)
-    ):
-        edges = _even_out(edges, prof.min_duration)
+    edges = _min_duration_edges([cue.start, *(_time_at(cue, tk, i) for i in cuts), cue.end], prof)
     return [
         Cue(s, e, _lines(tk, a, b, prof, rules))
         for (a, b), s, e in zip(pairs, edges, edges[1:], strict=False)
@@ -211,10 +206,7 @@ def _split_ascii(cue: Cue, prof: Profile, rules: BreakRules) -> list[Cue] | None
     starts = [0, *(c + 1 for c in cuts)]
     ends = [*cuts, n]
     edges = [cue.start, *(cue.start + round(duration * x / total) for x in starts[1:]), cue.end]
-    if duration >= len(starts) * prof.min_duration and any(
-        y - x < prof.min_duration for x, y in itertools.pairwise(edges)
-    ):
-        edges = _even_out(edges, prof.min_duration)
+    edges = _min_duration_edges(edges, prof)
     pieces = []
     for a, b, s, e in zip(starts, ends, edges, edges[1:], strict=False):
         chunk = two_lines_ascii(text[a:b], limit, rules)
@@ -395,6 +387,17 @@ def _choose_cuts(
     if not tk.fits(start, b, limit, lines) or pre[b] - pre[start] > reach + 1:
         return None
     return cuts
+
+
+def _min_duration_edges(edges: list[int], prof: Profile) -> list[int]:
+    """Piece edges moved so that no piece is under the minimum duration, when the whole
+    span is long enough for every piece to have it (else as they are)."""
+    pieces = len(edges) - 1
+    if edges[-1] - edges[0] < pieces * prof.min_duration or all(
+        y - x >= prof.min_duration for x, y in itertools.pairwise(edges)
+    ):
+        return edges
+    return _even_out(edges, prof.min_duration)
 
 
 def _even_out(edges: list[int], minimum: int) -> list[int]:
