@@ -28,6 +28,7 @@ No pass drops text: a cue that would vanish gives its text to a neighbour.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -184,8 +185,9 @@ def repair(
 
 
 def _normalize(w: _Work) -> None:
-    order = sorted(range(len(w.cues)), key=lambda i: w.cues[i].start)
-    if order != list(range(len(order))):
+    starts = [c.start for c in w.cues]
+    if any(a > b for a, b in itertools.pairwise(starts)):  # most tracks are in order already
+        order = sorted(range(len(starts)), key=starts.__getitem__)
         for new, old in enumerate(order):
             if new != old:
                 w.changes.append(Change(w.origin[old], "position", old + 1, new + 1, "order"))
@@ -199,6 +201,9 @@ def _normalize(w: _Work) -> None:
         cue = w.cues[i]
         if i == 0 or cue.start != w.cues[i - 1].start:
             run = i
+            if cue.text and not cue.text[0].isspace() and not cue.text[-1].isspace():
+                i += 1  # the first of its start, text with no space around: nothing to do
+                continue
         if not cue.text.strip():
             w.changes.append(Change(w.origin[i], "text", cue.text, None, "empty"))
         elif any(c.end == cue.end and c.text == cue.text for c in w.cues[run:i]):
