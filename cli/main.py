@@ -31,7 +31,9 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of the ``only`` one (each command's module may be
+    heavy to import, and a run needs one)."""
     parser = _Parser(
         prog=PROG,
         description="Captions from transcripts and subtitle files: "
@@ -40,8 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module, help_text) in COMMANDS.items():
-        cmd = sub.add_parser(name, help=help_text, description=help_text)
-        importlib.import_module(f"{__package__}.{module}").add_arguments(cmd)
+        if only is None or name == only:
+            cmd = sub.add_parser(name, help=help_text, description=help_text)
+            importlib.import_module(f"{__package__}.{module}").add_arguments(cmd)
     return parser
 
 
@@ -49,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     # Build only the parser of the command asked for: each command's module may be heavy.
     wanted = next((a for a in args_list if not a.startswith("-")), None)
-    parser = _build_for(wanted)
+    parser = build_parser(wanted if wanted in COMMANDS else None)
     args = parser.parse_args(args_list)
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
@@ -63,6 +66,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SubtoolsError as exc:
         say(str(exc))
         return 1
+    except OSError as exc:
+        # A file the library does not open itself (an output folder, say).
+        where = f"{exc.filename}: " if exc.filename else ""
+        say(f"{where}{exc.strerror or exc}")
+        return 1
     except KeyboardInterrupt:
         say("interrupted")
         return 130
@@ -72,18 +80,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
-
-
-def _build_for(command: str | None) -> argparse.ArgumentParser:
-    if command in COMMANDS:
-        parser = _Parser(prog=PROG)
-        parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-        sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-        module, help_text = COMMANDS[command]
-        cmd = sub.add_parser(command, help=help_text, description=help_text)
-        importlib.import_module(f"{__package__}.{module}").add_arguments(cmd)
-        return parser
-    return build_parser()
 
 
 if __name__ == "__main__":
