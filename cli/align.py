@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from subtools.formats import get_format
+
+if TYPE_CHECKING:
+    from subtools.media.alignment import Alignment
 
 from .common import (
     Warnings,
@@ -108,18 +112,18 @@ def run(args: argparse.Namespace) -> int:
         fixed = fix(track, result, speech, tolerance_ms=args.tolerance)
         assert fmt is not None
         write_output(get_format(fmt).write_text(fixed.track), args.output)
-        how = "drift and offset applied, " if fixed.applied_offset else "offset not applied "
-        how += "" if fixed.applied_offset else "(low confidence), "
-        say(f"wrote {args.output}: {how}{fixed.snapped} boundaries moved to speech edges")
+        how = (
+            "drift and offset applied"
+            if fixed.applied_offset
+            else ("drift and offset not applied (low confidence)")
+        )
+        say(f"wrote {args.output}: {how}, {fixed.snapped} boundaries moved to speech edges")
     return 0
 
 
-def _print_summary(result: object, n: int) -> None:
-    from subtools.media.alignment import Alignment
+def _print_summary(r: Alignment, n: int) -> None:
     from subtools.timecode import format_clock
 
-    assert isinstance(result, Alignment)
-    r = result
     print(
         f"offset {r.offset_ms:+d} ms, drift {r.drift:.6f} "
         f"(standard {r.standard_drift:.6f}, fitted {r.fitted_drift:.6f}), "

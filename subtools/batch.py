@@ -151,8 +151,8 @@ def run(
 
     # fork starts workers in milliseconds with everything already imported: import what
     # the recipe needs here, once, rather than in every worker.
-    if recipe.profile is not None:
-        from . import pipeline  # noqa: F401
+    from . import pipeline  # noqa: F401
+
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context(method)) as pool:
         # Longest jobs first (they finish last otherwise); results still come in order.
