@@ -23,7 +23,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from ..changes import Change
-from ..model import Cue, Track
+from ..model import Cue, Track, Word
 from .speech import FRAME_MS, Speech
 
 if TYPE_CHECKING:
@@ -480,7 +480,18 @@ def fix(
             changes.append(Change(n, "start", cue.start, start, "align"))
         if end != cue.end:
             changes.append(Change(n, "end", cue.end, end, "align"))
-        out.append(Cue(start, end, cue.text, cue.words))
+        words = cue.words
+        if confident and words:
+            # Word timings move with the drift and offset, and stay inside their cue.
+            words = tuple(
+                Word(
+                    min(max(alignment.map_time(w.start), start), end),
+                    min(max(alignment.map_time(w.end), start), end),
+                    w.text,
+                )
+                for w in words
+            )
+        out.append(Cue(start, end, cue.text, words))
     return FixResult(track.with_cues(out), changes, confident, snapped)
 
 
