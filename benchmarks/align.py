@@ -58,6 +58,12 @@ def within(a: Track, b: Track, ms: int = 100) -> float:
     return sum(good) / len(good)
 
 
+def run_align(sub: list[str], src: Path, media: Path, repeat: int) -> tuple[float, dict]:  # type: ignore[type-arg]
+    """Median time of ``subtools align SRC MEDIA --json``, and its report."""
+    secs, proc = timed([*sub, str(src), str(media), "--json"], repeat)
+    return secs, json.loads(proc.stdout)
+
+
 def median_error(out: Track, truth: Track) -> int:
     """Median start error of ``out`` against the truth (cues cut at the start skipped)."""
     dropped = len(truth) - len(out)
@@ -131,8 +137,7 @@ def main() -> None:
                 t.with_cues(
                     Cue(c.start + shift, c.end + shift, c.text) for c in t if c.start + shift >= 0
                 ).save(src)
-                secs, proc = timed([*sub, str(src), str(media), "--json"], args.repeat)
-                rep = json.loads(proc.stdout)
+                secs, rep = run_align(sub, src, media, args.repeat)
                 line = (
                     f"shift {shift / 1000:+6.1f} s: offset {rep['offset_ms']:+7d} ms, "
                     f"error {rep['offset_ms'] + shift:+4d} ms, drift {rep['drift']:.6f}, "
@@ -147,8 +152,7 @@ def main() -> None:
             t.with_cues(
                 Cue(round(c.start * STRETCH), round(c.end * STRETCH), c.text) for c in t
             ).save(src)
-            secs, proc = timed([*sub, str(src), str(media), "--json"], args.repeat)
-            rep = json.loads(proc.stdout)
+            secs, rep = run_align(sub, src, media, args.repeat)
             line = (
                 f"stretch x25/23.976: drift {rep['drift']:.6f} (want {1 / STRETCH:.6f}, "
                 f"error {abs(rep['drift'] - 1 / STRETCH):.6f}), offset {rep['offset_ms']} ms,"
@@ -170,7 +174,7 @@ def main() -> None:
             )
             jit.save(src)
             out = d / "fixed.srt"
-            secs, proc = timed(
+            secs, _ = timed(
                 [*sub, str(src), str(media), "--json", "--fix", "-o", str(out)], args.repeat
             )
             print(

@@ -35,6 +35,14 @@ for p in sys.argv[2:]:
 """
 
 
+def report(title: str, whole: dict[str, float], repeat: int, goal: str) -> None:
+    print(f"{title}, whole process, median of {repeat}:")
+    for name, t in whole.items():
+        print(f"   {name:34s} {t * 1000:7.1f} ms")
+    ours, theirs = whole.values()
+    print(f"   subtools/pysubs2 = {ours / theirs:.2f} (goal: {goal})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=7)
@@ -67,11 +75,7 @@ def main() -> None:
             },
             args.repeat,
         )
-        print(f"1. the dataset ({src.name}) to SRT, whole process, median of {args.repeat}:")
-        for name, t in whole.items():
-            print(f"   {name:34s} {t * 1000:7.1f} ms")
-        a, b = whole.values()
-        print(f"   subtools/pysubs2 = {a / b:.2f} (goal: at most 1.00)")
+        report(f"1. the dataset ({src.name}) to SRT", whole, args.repeat, "at most 1.00")
 
         run_process([*st, "convert", str(src), "--out-dir", str(d / "raw"), "--to", "srt", "--raw"])
         files = sorted(str(p) for p in (d / "raw").glob("*.srt"))
@@ -87,11 +91,7 @@ def main() -> None:
             },
             args.repeat,
         )
-        print(f"2. {len(files)} SRT files, whole process, median of {args.repeat}:")
-        for name, t in whole.items():
-            print(f"   {name:34s} {t * 1000:7.1f} ms")
-        a, b = whole.values()
-        print(f"   subtools/pysubs2 = {a / b:.2f} (goal: below 1.00)")
+        report(f"2. {len(files)} SRT files", whole, args.repeat, "below 1.00")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,10 @@ DATA = Path(__file__).resolve().parent / "data"
 SLICE = DATA / "transcripts-slice.jsonl"
 # The full shared dataset is used when present beside the project (never required).
 SHARED = ROOT.parent / "shared" / "data" / "transcripts.jsonl"
+#: Findings that mean broken timing, which repair must always leave none of.
+TIMING_KINDS = frozenset(
+    {"overlap", "out_of_order", "negative_duration", "zero_duration", "gap_too_short"}
+)
 
 
 @dataclass
