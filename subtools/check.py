@@ -15,7 +15,7 @@ from .model import Track
 from .repair import reading_time, too_fast
 from .style import Profile, get_profile
 from .timecode import format_clock
-from .wrap.lines import text_width
+from .wrap.lines import Tokens, text_width
 
 KINDS = (
     "overlap",
@@ -104,7 +104,8 @@ def check(track: Track, profile: Profile | str | None = None) -> list[Finding]:
         for line in lines:
             width = text_width(line)
             if width > prof.max_chars:
-                single = len(line.split()) == 1
+                # One unbreakable token (CJK text breaks between characters).
+                single = Tokens.of(line).n == 1
                 add(
                     "line_too_long",
                     f"line of {width} characters, over {prof.max_chars}"
