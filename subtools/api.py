@@ -9,7 +9,7 @@ from typing import Any
 from .errors import ParseError, UsageError
 from .formats import Source, iter_tracks, iter_tracks_from_string
 from .formats.base import ReadContext
-from .formats.json_segments import _Place, parse_segments
+from .formats.json_segments import Place, parse_segments
 from .model import Track
 
 
@@ -78,7 +78,7 @@ def from_segments(segments: Iterable[Mapping[str, Any]], **meta: Any) -> Track:
     Cue(start=5560, end=7000, text='Hello', words=())
     """
     ctx = ReadContext(source=str(meta.get("source") or "<segments>"))
-    cues = parse_segments(list(segments), _Place(ctx))
+    cues = parse_segments(list(segments), Place(ctx))
     return Track(tuple(cues), **meta)
 
 

@@ -24,31 +24,19 @@ from .base import Format, ReadContext
 _TRACK_FIELDS = ("id", "title", "language")
 
 
-class _Place:
-    """Builds ParseErrors for one row (or for a bare segment list)."""
+class Place:
+    """Where segments come from (a row of a dataset, or a bare list), for the errors."""
 
-    __slots__ = ("ctx", "line", "row", "row_id")
+    __slots__ = ("ctx", "row", "row_id")
 
-    def __init__(
-        self,
-        ctx: ReadContext,
-        row: int | None = None,
-        row_id: str | None = None,
-        line: int | None = None,
-    ) -> None:
+    def __init__(self, ctx: ReadContext, row: int | None = None, row_id: str | None = None):
         self.ctx = ctx
         self.row = row
         self.row_id = row_id
-        self.line = line
 
     def error(self, message: str, segment: int | None = None) -> ParseError:
         return ParseError(
-            message,
-            source=self.ctx.source,
-            row=self.row,
-            row_id=self.row_id,
-            segment=segment,
-            line=self.line if segment is None and self.row is None else None,
+            message, source=self.ctx.source, row=self.row, row_id=self.row_id, segment=segment
         )
 
 
@@ -83,7 +71,7 @@ def _words(raw: Any) -> tuple[Word, ...] | str:
     return tuple(out)
 
 
-def parse_segments(raw: Any, place: _Place) -> list[Cue]:
+def parse_segments(raw: Any, place: Place) -> list[Cue]:
     """Cues from a list of segment objects, validating each one."""
     if not isinstance(raw, list):
         raise place.error(f"segments must be a list, not {type(raw).__name__}")
@@ -141,7 +129,7 @@ def _segment(seg: Any) -> Cue | str:
     return Cue(start, end, text.strip(), words)
 
 
-def track_from_object(obj: Mapping[str, Any], place: _Place, source: str) -> Track:
+def track_from_object(obj: Mapping[str, Any], place: Place, source: str) -> Track:
     """A track from a Whisper result or a dataset row."""
     if "segments" not in obj:
         raise place.error("row has no 'segments'")
@@ -183,7 +171,7 @@ def rows_to_tracks(
         row_id = str(row_id) if row_id is not None else None
         if ctx.only_id is not None and row_id != ctx.only_id:
             continue
-        place = _Place(ctx, row=number, row_id=row_id)
+        place = Place(ctx, row=number, row_id=row_id)
         try:
             yield track_from_object(row, place, ctx.source)
         except ParseError as exc:
@@ -198,12 +186,12 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
         if data and isinstance(data[0], Mapping) and "segments" in data[0]:
             yield from rows_to_tracks(((i, None, row) for i, row in enumerate(data, 1)), ctx)
             return
-        yield Track(tuple(parse_segments(data, _Place(ctx))), source=ctx.source)
+        yield Track(tuple(parse_segments(data, Place(ctx))), source=ctx.source)
         return
     if isinstance(data, Mapping):
         if ctx.only_id is not None and str(data.get("id")) != ctx.only_id:
             return
-        yield track_from_object(data, _Place(ctx), ctx.source)
+        yield track_from_object(data, Place(ctx), ctx.source)
         return
     raise ParseError(
         f"expected a list of segments or an object with 'segments', not {type(data).__name__}",
