@@ -46,6 +46,9 @@ def write_outputs(
     protected = {Path(i).resolve() for i in inputs if i != "-"}
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    # Outputs are replaced by rename, never written through a link: comparing the
+    # folder's real path joined with the name is enough, and resolves once.
+    real_folder = folder.resolve()
     bar = progress(None, "writing")
     written = 0
     seen: set[str] = set()
@@ -56,7 +59,7 @@ def write_outputs(
                 name = f"{name}-{written + 1}"
             seen.add(name)
             path = folder / f"{name}{ext}"
-            if path.resolve() in protected:
+            if real_folder / path.name in protected:
                 usage(f"output {path} is an input file; subtools never overwrites its input")
             write_output(done.text or "", str(path))
             written += 1
