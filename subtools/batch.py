@@ -101,8 +101,8 @@ def jobs_for(
     encoding: str | None = None,
     workers: int | None = None,
 ) -> list[Job]:
-    """Jobs for the inputs: a JSONL dataset is cut into chunks of rows, so that one big
-    dataset spreads over the cores too."""
+    """Jobs for the inputs: a JSONL dataset is cut into its rows, so that one big dataset
+    spreads over the cores too."""
     jobs: list[Job] = []
     n_workers = workers or os.cpu_count() or 1
     for path in paths:
@@ -120,11 +120,9 @@ def jobs_for(
                     text = decode(fh.read(), path, encoding)
             except OSError as exc:
                 raise ParseError(f"cannot read: {exc.strerror}", source=path) from None
-            rows = split_rows(text)
-            size = max(1, len(rows) // (n_workers * 4))
-            jobs.extend(
-                Job(path, "jsonl", tuple(rows[i : i + size])) for i in range(0, len(rows), size)
-            )
+            # One row a job: rows differ a lot in size (one talk can be a tenth of a
+            # dataset), and small jobs, the biggest first, keep both cores busy to the end.
+            jobs.extend(Job(path, "jsonl", (row,)) for row in split_rows(text))
         else:
             jobs.append(Job(path, format, encoding=encoding))
     return jobs
