@@ -14,6 +14,17 @@ SHARED = ROOT.parent / "shared" / "data"
 TRANSCRIPTS = SHARED / "transcripts.jsonl"
 
 
+#: The peer for conversion: every row of the dataset to SRT with pysubs2, no wrapping.
+PYSUBS2_CONVERT = """
+import json, sys, pysubs2
+src, out = sys.argv[1], sys.argv[2]
+with open(src, encoding="utf-8") as fh:
+    for line in fh:
+        row = json.loads(line)
+        pysubs2.load_from_whisper(row["segments"]).save(f"{out}/{row['id']}.srt")
+"""
+
+
 def need(path: Path) -> Path:
     if not path.exists():
         sys.exit(f"benchmark data not found: {path} (the shared data folder beside the project)")

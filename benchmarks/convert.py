@@ -18,18 +18,9 @@ from pathlib import Path
 
 import pysubs2
 import srt
-from _common import TRANSCRIPTS, interleaved, median_time, need
+from _common import PYSUBS2_CONVERT, TRANSCRIPTS, interleaved, median_time, need
 
 import subtools
-
-PYSUBS2_SCRIPT = """
-import json, sys, pysubs2
-src, out = sys.argv[1], sys.argv[2]
-with open(src, encoding="utf-8") as fh:
-    for line in fh:
-        row = json.loads(line)
-        pysubs2.load_from_whisper(row["segments"]).save(f"{out}/{row['id']}.srt")
-"""
 
 
 def main() -> None:
@@ -80,7 +71,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "pysubs2_convert.py"
-        script.write_text(PYSUBS2_SCRIPT)
+        script.write_text(PYSUBS2_CONVERT)
         ours_dir, theirs_dir = Path(tmp) / "ours", Path(tmp) / "theirs"
         theirs_dir.mkdir()
         cmds = {

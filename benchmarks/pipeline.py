@@ -16,16 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import TRANSCRIPTS, interleaved, need, run_process
-
-CONVERT_PYSUBS2 = """
-import json, sys, pysubs2
-src, out = sys.argv[1], sys.argv[2]
-with open(src, encoding="utf-8") as fh:
-    for line in fh:
-        row = json.loads(line)
-        pysubs2.load_from_whisper(row["segments"]).save(f"{out}/{row['id']}.srt")
-"""
+from _common import PYSUBS2_CONVERT, TRANSCRIPTS, interleaved, need, run_process
 
 RESAVE_PYSUBS2 = """
 import sys, pysubs2, pathlib
@@ -51,7 +42,7 @@ def main() -> None:
     st = [sys.executable, "-m", "subtools"]
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
-        (d / "convert_pysubs2.py").write_text(CONVERT_PYSUBS2)
+        (d / "convert_pysubs2.py").write_text(PYSUBS2_CONVERT)
         (d / "resave_pysubs2.py").write_text(RESAVE_PYSUBS2)
         for sub in ("ours", "theirs", "raw", "fixed", "resaved"):
             (d / sub).mkdir()

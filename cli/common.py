@@ -61,15 +61,9 @@ def open_tracks(
 
 
 def single_track(tracks: Iterator[Track], source: str) -> Track:
-    first = next(tracks, None)
-    if first is None:
-        raise ParseError("no track in input", source=source)
-    if next(tracks, None) is not None:
-        usage(
-            f"{source} is a dataset with several rows: pick one with --id, "
-            "or write them all with --out-dir"
-        )
-    return first
+    from subtools.api import one_track
+
+    return one_track(tracks, source, "pick one with --id, or write them all with --out-dir")
 
 
 def output_format(to: str | None, output: str | None, default: str = "srt") -> str:

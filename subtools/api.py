@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .errors import ParseError, UsageError
-from .formats import Source, iter_tracks, iter_tracks_from_string
+from .formats import Source, iter_tracks, iter_tracks_from_string, source_name
 from .formats.base import ReadContext
 from .formats.json_segments import Place, parse_segments
 from .model import Track
@@ -36,7 +35,7 @@ def load(
     tracks = iter_tracks(
         source, format, id=id, lenient=lenient, on_warning=on_warning, encoding=encoding
     )
-    return _one(tracks, _name(source))
+    return one_track(tracks, source_name(source))
 
 
 def load_all(
@@ -67,7 +66,7 @@ def loads(
     Cue(start=500, end=1250, text='Hi', words=())
     """
     tracks = iter_tracks_from_string(text, format, id=id, lenient=lenient, on_warning=on_warning)
-    return _one(tracks, "<string>")
+    return one_track(tracks, "<string>")
 
 
 def from_segments(segments: Iterable[Mapping[str, Any]], **meta: Any) -> Track:
@@ -82,20 +81,17 @@ def from_segments(segments: Iterable[Mapping[str, Any]], **meta: Any) -> Track:
     return Track(tuple(cues), **meta)
 
 
-def _name(source: Source) -> str:
-    if isinstance(source, (str, os.PathLike)):
-        return os.fspath(source)
-    return str(getattr(source, "name", "<stream>"))
-
-
-def _one(tracks: Iterable[Track], name: str) -> Track:
+def one_track(
+    tracks: Iterable[Track],
+    name: str,
+    several: str = "pick one with id=, or read them all with load_all()",
+) -> Track:
+    """The only track of ``tracks``; a dataset of several rows is a usage error saying
+    what to do instead (``several``)."""
     it = iter(tracks)
     first = next(it, None)
     if first is None:
         raise ParseError("no track in input", source=name)
     if next(it, None) is not None:
-        raise UsageError(
-            f"{name} holds several tracks (a dataset): pick one with id=, "
-            "or read them all with load_all()"
-        )
+        raise UsageError(f"{name} holds several tracks (a dataset): {several}")
     return first

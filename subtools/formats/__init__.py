@@ -31,6 +31,7 @@ __all__ = [
     "iter_tracks",
     "iter_tracks_from_string",
     "save",
+    "source_name",
 ]
 
 Source = str | os.PathLike[str] | IO[str] | IO[bytes]
@@ -95,7 +96,8 @@ def detect_format(text: str) -> Format | None:
     return None
 
 
-def _source_name(source: Source) -> str:
+def source_name(source: Source) -> str:
+    """How errors name a source: the path, or an open file's name."""
     if isinstance(source, (str, os.PathLike)):
         return os.fspath(source)
     return str(getattr(source, "name", "<stream>"))
@@ -125,7 +127,7 @@ def iter_tracks(
     encoding: str | None = None,
 ) -> Iterator[Track]:
     """Every track in a file or stream (one, or one per row of a dataset)."""
-    name = _source_name(source)
+    name = source_name(source)
     text = _read_source(source, name, encoding)
     fmt = get_format(format) if format else None
     if fmt is None and isinstance(source, (str, os.PathLike)):

@@ -174,18 +174,27 @@ def _fft_size(n: int) -> int:
     return 1 << (n - 1).bit_length()
 
 
+def _neighbours(edges: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each time, the signed distance to the nearest edge and to the other edge
+    around it (edges sorted, at least one)."""
+    import numpy as np
+
+    i = np.clip(np.searchsorted(edges, times), 1, max(len(edges) - 1, 1))
+    if len(edges) == 1:
+        left = right = edges[0] - times
+    else:
+        left, right = edges[i - 1] - times, edges[i] - times
+    closer = np.abs(left) <= np.abs(right)
+    return np.where(closer, left, right).astype(np.float64), np.where(closer, right, left)
+
+
 def _nearest(edges: np.ndarray, times: np.ndarray, window: int) -> np.ndarray:
     """For each time, the signed distance to the nearest edge within ``window`` (else nan)."""
     import numpy as np
 
     if len(edges) == 0:
         return np.full(len(times), np.nan)
-    i = np.clip(np.searchsorted(edges, times), 1, len(edges) - 1)
-    left, right = edges[i - 1], edges[i]
-    if len(edges) == 1:
-        left = right = edges[0]
-    near = np.where(np.abs(left - times) <= np.abs(right - times), left, right)
-    delta: np.ndarray = (near - times).astype(np.float64)
+    delta, _ = _neighbours(edges, times)
     delta[np.abs(delta) > window] = np.nan
     return delta
 
@@ -502,10 +511,7 @@ def _snap(edges: np.ndarray, times: np.ndarray, tolerance: int) -> np.ndarray:
 
     if len(edges) < 2:
         return _nearest(edges, times, tolerance)
-    i = np.clip(np.searchsorted(edges, times), 1, len(edges) - 1)
-    left, right = edges[i - 1] - times, edges[i] - times
-    near: np.ndarray = np.where(np.abs(left) <= np.abs(right), left, right).astype(np.float64)
-    other = np.where(np.abs(left) <= np.abs(right), right, left)
+    near, other = _neighbours(edges, times)
     clear = np.abs(other) - np.abs(near) >= 40
     near[(np.abs(near) > tolerance) | ~clear] = np.nan
     return near
