@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import compileall
 import statistics
 import subprocess
 import sys
@@ -23,6 +24,17 @@ with open(src, encoding="utf-8") as fh:
         row = json.loads(line)
         pysubs2.load_from_whisper(row["segments"]).save(f"{out}/{row['id']}.srt")
 """
+
+
+def compile_project() -> None:
+    """Write the project's bytecode, as a regular install does.
+
+    pip compiles every module of a package it installs, so the peers' imports never
+    compile source; an editable checkout run with PYTHONDONTWRITEBYTECODE set would
+    compile ours on every start, which no user of a release pays.
+    """
+    for folder in ("subtools", "cli"):
+        compileall.compile_dir(ROOT / folder, quiet=1)
 
 
 def need(path: Path) -> Path:

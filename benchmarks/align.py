@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _common import SHARED, need
+from _common import SHARED, compile_project, need
 
 from subtools import Cue, Track, load
 from subtools.media.decode import ffmpeg_exe
@@ -82,6 +82,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--ffsubsync", default=shutil.which("ffsubsync"))
     args = ap.parse_args()
+    compile_project()
     need(TALKS)
     ff = ffmpeg_exe()
     sub = [sys.executable, "-m", "subtools", "align"]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pysubs2
 import srt
-from _common import PYSUBS2_CONVERT, TRANSCRIPTS, interleaved, median_time, need
+from _common import PYSUBS2_CONVERT, TRANSCRIPTS, compile_project, interleaved, median_time, need
 
 import subtools
 
@@ -27,6 +27,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=7)
     args = ap.parse_args()
+    compile_project()
     src = need(TRANSCRIPTS)
     text = src.read_text(encoding="utf-8")
     rows = [json.loads(line) for line in text.splitlines() if line.strip()]

@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import PYSUBS2_CONVERT, TRANSCRIPTS, interleaved, need, run_process
+from _common import PYSUBS2_CONVERT, TRANSCRIPTS, compile_project, interleaved, need, run_process
 
 RESAVE_PYSUBS2 = """
 import sys, pysubs2, pathlib
@@ -38,6 +38,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=7)
     args = ap.parse_args()
+    compile_project()
     src = need(TRANSCRIPTS)
     st = [sys.executable, "-m", "subtools"]
     with tempfile.TemporaryDirectory() as tmp:
