@@ -55,6 +55,10 @@ class Recipe:
             summary = result.summary() if self.summarize else None
             unresolved = result.repaired.unresolved
         text = get_format(self.to).write_text(track)
+        if not self.keep_changes:
+            # A worker pickles what it returns: tens of thousands of changes cost more
+            # to send back than the text.
+            changes, unresolved = [], {}
         return Done(
             track.source or "", track.id, text, changes, summary, unresolved, cues=len(track)
         )
