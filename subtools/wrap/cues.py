@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..changes import Change
 from ..model import Cue, Track
 from ..style import Profile, get_profile
-from .lines import Tokens, best_lines, space_score, text_width, two_lines_ascii
+from .lines import Spaced, Tokens, best_lines, text_width, two_lines_ascii
 from .rules import BEFORE_CONNECTIVE, PLAIN, BreakRules, rules_for
 
 #: What a cut that leaves a chunk of one or two words costs, on top of its rule's score.
@@ -187,91 +187,81 @@ def _split_ascii(cue: Cue, prof: Profile, rules: BreakRules) -> list[Cue] | None
     prefix sum is the position of its first character), which saves building tokens.
     Returns None when it cannot place the cuts; the general path then decides.
     """
-    text = cue.text
-    n = len(text)
+    if cue.text[0] == " " or cue.text[-1] == " ":
+        return None  # an empty word at an end: the general path strips it
+    sp = Spaced(cue.text, rules)
+    ends = sp.ends
+    total = ends[-1]  # the length plus one
     limit = prof.max_chars
     duration = max(cue.end - cue.start, 0)
-    total = n + 1
     reach = total * prof.max_duration / duration if duration > prof.max_duration else total
     k = max(2, math.ceil(total / (2 * limit + 1)), math.ceil(duration / prof.max_duration))
-    spaces = text.count(" ")
-    while k <= spaces + 1:
-        cuts = _cuts_ascii(text, k, limit, rules, reach)
+    while k <= len(sp.words):
+        cuts = _cuts_ascii(sp, k, limit, reach)
         if cuts is not None:
             break
         k += 1
     else:
         return None
-    # cuts are positions of the spaces the text is cut at
-    starts = [0, *(c + 1 for c in cuts)]
-    ends = [*cuts, n]
-    edges = [cue.start, *(cue.start + round(duration * x / total) for x in starts[1:]), cue.end]
+    # cut j is the space after word j; the next piece starts at ends[j]
+    edges = [cue.start, *(cue.start + round(duration * ends[j] / total) for j in cuts), cue.end]
     edges = _min_duration_edges(edges, prof)
     pieces = []
-    for a, b, s, e in zip(starts, ends, edges, edges[1:], strict=False):
-        chunk = two_lines_ascii(text[a:b], limit, rules)
+    first = 0
+    for i, stop in enumerate([*(j + 1 for j in cuts), len(sp.words)]):
+        chunk = sp.two_lines(first, stop, limit)
         if chunk is None:
             return None
-        pieces.append(Cue(s, e, chunk))
+        pieces.append(Cue(edges[i], edges[i + 1], chunk))
+        first = stop
     return pieces
 
 
-def _two_line_end(text: str, start: int, limit: int) -> int:
-    """Where two greedy lines of at most ``limit`` from ``start`` end (a space, or the end)."""
-    n = len(text)
-    end = start
-    for _ in range(2):
-        if n - end <= limit:
-            return n
-        q = text.rfind(" ", end, end + limit + 1)
-        if q <= end:
-            q = text.find(" ", end + 1)  # a word longer than a line stands alone
-            if q < 0:
-                return n
-        end = q + 1
-    return end - 1
-
-
-def _cuts_ascii(text: str, k: int, limit: int, rules: BreakRules, reach: float) -> list[int] | None:
-    n = len(text)
-    total = n + 1
+def _cuts_ascii(sp: Spaced, k: int, limit: int, reach: float) -> list[int] | None:
+    """The spaces (by word number) to cut the text at into ``k`` pieces, or None."""
+    ends, scores = sp.ends, sp.scores
+    last_space = len(ends) - 2
+    total = ends[-1]
+    n = total - 1
     cuts: list[int] = []
-    start = 0  # first character of the current chunk
+    first = 0  # the first word of the current chunk
+    start = 0  # and its first character
+    # A cut at or after the second-last space of the text leaves the rest one or two words.
+    few_after = ends[last_space - 1] - 1 if last_space >= 1 else -1
     for remaining in range(k, 1, -1):
-        hi = min(_two_line_end(text, start, limit), int(start + reach) - 1)
+        hi = min(sp.two_line_end(first, limit), int(start + reach) - 1)
         rest_capacity = (remaining - 1) * min(2 * limit + 1, reach)
         ideal = start + (total - start) / remaining
         size = max(ideal - start, 1.0)
         best_cost = float("inf")
         best = -1
-        # A cut at or before the second space of the chunk leaves it one or two words; at
-        # or after the second-last space of the text, the rest.
-        s1 = text.find(" ", start)
-        few_before = text.find(" ", s1 + 1) if s1 >= 0 else n
-        few_after = text.rfind(" ", 0, text.rfind(" "))
+        # A cut at or before the second space of the chunk leaves it one or two words.
+        if first > last_space:
+            few_before = n
+        else:
+            few_before = ends[first + 1] - 1 if first + 1 <= last_space else -1
         # Candidates: the spaces from the furthest reachable one back to 0.6 of a chunk
         # before the ideal position.
-        p = text.rfind(" ", start + 1, min(hi, int(ideal + 0.6 * size)) + 1)
+        top = min(hi, int(ideal + 0.6 * size))
+        j = min(bisect_right(ends, top + 1) - 1, last_space)
         floor = ideal - 0.6 * size
-        while p > start:
-            x = p + 1
+        while j >= first:
+            x = ends[j]
             if total - x > rest_capacity or x < floor:
                 break
             if x < ideal and (ideal - x) / size * 40 >= best_cost:
                 break  # below the ideal, costs only grow from here
-            q = text.rfind(" ", 0, p)
-            rule = space_score(text, q, p, rules)
-            cost = rule + abs(x - ideal) / size * 40
-            if p <= few_before or p >= few_after:
+            cost = scores[j] + abs(x - ideal) / size * 40
+            if x <= few_before + 1 or x > few_after:
                 cost += _TINY
             if cost < best_cost:
-                best_cost, best = cost, p
-            p = q
+                best_cost, best = cost, j
+            j -= 1
         if best < 0:
             return None
         cuts.append(best)
-        start = best + 1
-    if _two_line_end(text, start, limit) < n or total - start > reach + 1:
+        first, start = best + 1, ends[best]
+    if sp.two_line_end(first, limit) < n or total - start > reach + 1:
         return None
     return cuts
 

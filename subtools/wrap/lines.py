@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from .rules import BEFORE_CONNECTIVE, CLAUSE, ENGLISH, INTRA, PLAIN, SENTENCE, BreakRules
 
@@ -227,6 +227,94 @@ def two_lines_ascii(text: str, limit: int, rules: BreakRules) -> str | None:
     if best < 0:
         return None
     return f"{text[:best]}\n{text[best + 1 :]}"
+
+
+class Spaced:
+    """Single-spaced ASCII text as words, where each space is and how good a break there
+    is: the string form of :class:`Tokens`, for the cue splitter's fast path.
+
+    Space ``j`` follows word ``j``; ``ends[j]`` is where word ``j + 1`` starts (so the
+    space is at ``ends[j] - 1``, and ``ends[-1]`` is the length plus one), and
+    ``scores[j]`` is the rule score of a break there.  Every score of the text is
+    looked up once, in one pass, and serves both choosing the cuts and breaking the
+    lines of every piece.
+
+    >>> sp = Spaced("So we look at the paper. It is new.", ENGLISH)
+    >>> sp.scores
+    [100, 100, 20, 100, 100, 0, 100, 40]
+    >>> print(sp.two_lines(0, len(sp.words), 24))
+    So we look at the paper.
+    It is new.
+    """
+
+    __slots__ = ("ends", "scores", "text", "words")
+
+    def __init__(self, text: str, rules: BreakRules) -> None:
+        self.text = text
+        self.words = words = text.split(" ")
+        self.ends = list(accumulate([len(w) + 1 for w in words]))
+        after, before = rules._after, rules._before
+        scores: list[int]
+        try:
+            # The memo dicts read directly: this is the inner loop of splitting.
+            scores = [
+                s if (s := after[w]) >= 0 else (BEFORE_CONNECTIVE if before[nxt] else PLAIN)
+                for w, nxt in pairwise(words)
+            ]
+        except KeyError:  # words not seen yet: the methods fill the memos
+            scores = [
+                s
+                if (s := rules.after(w)) >= 0
+                else (BEFORE_CONNECTIVE if rules.starts_well(nxt) else PLAIN)
+                for w, nxt in pairwise(words)
+            ]
+        self.scores = scores
+
+    def two_line_end(self, first: int, limit: int) -> int:
+        """Where two greedy lines of at most ``limit`` from word ``first`` end: the
+        position of the space after them, or the length of the text."""
+        ends = self.ends
+        n = ends[-1] - 1
+        end = ends[first - 1] if first else 0
+        for _ in range(2):
+            if n - end <= limit:
+                return n
+            j = bisect_right(ends, end + limit + 1) - 1  # the last space within the line
+            if j < first:
+                if first > len(ends) - 2:
+                    return n
+                j = first  # a word longer than a line stands alone
+            end = ends[j]
+            first = j + 1
+        return end - 1
+
+    def two_lines(self, first: int, stop: int, limit: int) -> str | None:
+        """Words ``first:stop`` as :func:`two_lines_ascii` breaks them."""
+        ends, scores = self.ends, self.scores
+        a = ends[first - 1] if first else 0
+        b = ends[stop - 1] - 1
+        n = b - a
+        if n <= limit:
+            return self.text[a:b]
+        lo = n - 1 - limit
+        if lo > limit:
+            return None
+        best_key = 1 << 30
+        best = -1
+        j = min(bisect_right(ends, a + limit + 1) - 1, stop - 2)
+        while j >= first:
+            top = ends[j] - 1 - a
+            if top < lo:
+                break
+            bottom = n - 1 - top
+            key = scores[j] * 1000 + (abs(top - bottom) << 1) + (top > bottom)
+            if key < best_key:
+                best_key, best = key, j
+            j -= 1
+        if best < 0:
+            return None
+        p = ends[best] - 1
+        return f"{self.text[a:p]}\n{self.text[p + 1 : b]}"
 
 
 def _dp_lines(
