@@ -1,17 +1,22 @@
 """Many tracks at once: dataset rows or files, each read, processed and formatted, on
 every core, the results coming back in input order.
 
-Workers share nothing: each gets raw JSONL lines or a file path and returns the
-formatted output, the changes and any warnings, so what the caller sees (and prints)
-is exactly what a serial run gives.
+A job is raw JSONL lines or a file path; its result is the formatted output, the
+changes (when asked for) and any warnings, so what the caller sees (and prints) is
+exactly what a serial run gives.  This process works too: it takes jobs from the front,
+in input order, and hands each result on as it is done, while forked workers take jobs
+from the back and send theirs when none is left.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 from .changes import Change
 from .errors import ParseError, SubtoolsError
@@ -138,25 +143,173 @@ def run(
     """Every track of every job, done by the recipe, in input order.
 
     A strict run stops at the first error: the :class:`Done` that carries it is the
-    last one yielded.
+    last one yielded.  Worker processes start when this is called; iterate the result
+    to the end (or close it) to collect them.
     """
     work = partial(_run_job, recipe=recipe, lenient=lenient)
     n = min(workers or os.cpu_count() or 1, len(jobs))
     # Without wrapping and repair a track is a few ms of work: less than starting a
     # process and sending its text back costs.
     if n <= 1 or len(jobs) < _MIN_PARALLEL_JOBS or recipe.profile is None:
-        for job in jobs:
-            yield from _until_error(work(job))
-        return
+        return _serial(jobs, work)
+    # Workers start with everything already imported: import what the recipe needs
+    # here, once, rather than in every worker.
+    from . import pipeline  # noqa: F401
+
+    if _FORK:
+        return _forked(jobs, work, n)
+    return _pooled(jobs, work, n)
+
+
+#: Where fork is safe, workers are forked directly: a run of a dataset is a few hundred
+#: milliseconds, and importing multiprocessing and concurrent.futures alone costs a
+#: tenth of that.  macOS (whose system libraries are not fork-safe) and Windows (no
+#: fork) get a process pool.
+_FORK = hasattr(os, "fork") and sys.platform != "darwin"
+
+
+def _serial(jobs: list[Job], work: Callable[[Job], list[Done]]) -> Iterator[Done]:
+    for job in jobs:
+        yield from _until_error(work(job))
+
+
+class _Ends:
+    """The jobs not yet taken, shared by forked processes: this process takes them from
+    the front, in input order, so it can hand each result on at once; the workers take
+    them from the back.  They meet where the work is shared evenly, whatever each job
+    costs (a job's size in bytes predicts its time only to within a third)."""
+
+    def __init__(self, count: int) -> None:
+        import mmap
+
+        self._memory = mmap.mmap(-1, 16)  # shared with forked children
+        self._ends = memoryview(self._memory).cast("q")
+        self._ends[0], self._ends[1] = 0, count
+        # A one-byte token in a pipe is the lock: whoever reads it holds it.
+        self._lock_r, self._lock_w = os.pipe()
+        os.write(self._lock_w, b".")
+
+    def take(self, front: bool) -> int | None:
+        """The next job from one end, or None when none is left."""
+        os.read(self._lock_r, 1)
+        try:
+            first, stop = self._ends[0], self._ends[1]
+            if first >= stop:
+                return None
+            if front:
+                self._ends[0] = first + 1
+                return first
+            self._ends[1] = stop - 1
+            return stop - 1
+        finally:
+            os.write(self._lock_w, b".")
+
+    def close(self) -> None:
+        self._ends.release()
+        self._memory.close()
+        os.close(self._lock_r)
+        os.close(self._lock_w)
+
+
+def _forked(jobs: list[Job], work: Callable[[Job], list[Done]], n: int) -> Iterator[Done]:
+    import pickle
+
+    ends = _Ends(len(jobs))
+    children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
+    try:
+        for _ in range(n - 1):
+            read_fd, write_fd = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # a worker: jobs from the back, results down the pipe, gone
+                try:
+                    os.close(read_fd)
+                    _child(jobs, ends, work, write_fd, pickle)
+                finally:
+                    os._exit(0)
+            os.close(write_fd)
+            children.append((pid, read_fd))
+    except BaseException:
+        _reap(children)
+        ends.close()
+        raise
+    return _collect(jobs, ends, work, children)
+
+
+def _child(
+    jobs: list[Job], ends: _Ends, work: Callable[[Job], list[Done]], fd: int, pickle: Any
+) -> None:
+    results: dict[int, list[Done]] | BaseException
+    try:
+        results = {}
+        while (i := ends.take(front=False)) is not None:
+            results[i] = work(jobs[i])
+        payload = pickle.dumps(results, pickle.HIGHEST_PROTOCOL)
+    except BaseException as exc:  # a bug, or ^C: the parent raises it
+        try:
+            payload = pickle.dumps(exc, pickle.HIGHEST_PROTOCOL)
+        except Exception:
+            payload = pickle.dumps(RuntimeError(f"worker failed: {exc!r}"))
+    view = memoryview(payload)
+    with contextlib.suppress(OSError):  # the parent is gone: nobody to tell
+        while view:
+            view = view[os.write(fd, view) :]
+
+
+def _collect(
+    jobs: list[Job], ends: _Ends, work: Callable[[Job], list[Done]], children: list[tuple[int, int]]
+) -> Iterator[Done]:
+    import pickle
+
+    try:
+        i = 0
+        while (taken := ends.take(front=True)) is not None:
+            i = taken + 1
+            for done in work(jobs[taken]):
+                yield done
+                if done.error is not None:
+                    return
+        results: dict[int, list[Done]] = {}
+        while children:
+            pid, fd = children[0]
+            with os.fdopen(fd, "rb") as pipe:
+                payload = pipe.read()
+            children.pop(0)
+            os.waitpid(pid, 0)
+            if not payload:
+                raise SubtoolsError("a worker process ended without its results")
+            got = pickle.loads(payload)
+            if isinstance(got, BaseException):
+                raise got
+            results.update(got)
+        for j in range(i, len(jobs)):
+            for done in results[j]:
+                yield done
+                if done.error is not None:
+                    return
+    finally:
+        _reap(children)
+        ends.close()
+
+
+def _reap(children: list[tuple[int, int]]) -> None:
+    """Stop and collect workers whose results are no longer wanted."""
+    import signal
+
+    for pid, fd in children:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.waitpid(pid, 0)
+    children.clear()
+
+
+def _pooled(jobs: list[Job], work: Callable[[Job], list[Done]], n: int) -> Iterator[Done]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # fork starts workers in milliseconds with everything already imported: import what
-    # the recipe needs here, once, rather than in every worker.
-    from . import pipeline  # noqa: F401
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context(method)) as pool:
+    with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context()) as pool:
         # Longest jobs first (they finish last otherwise); results still come in order.
         order = sorted(range(len(jobs)), key=lambda i: -jobs[i].size)
         futures = {i: pool.submit(work, jobs[i]) for i in order}

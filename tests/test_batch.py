@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+
+import pytest
 
 from subtools import batch
 from subtools.style import get_profile
@@ -56,3 +59,40 @@ def test_a_strict_run_stops_at_the_first_bad_row(tmp_path: Path) -> None:
     assert results[-1].error is not None
     assert "row 4" in str(results[-1].error)
     assert "segment 1" in str(results[-1].error)
+
+
+def test_every_way_of_running_gives_the_same(tmp_path: Path, monkeypatch) -> None:
+    path = _dataset(tmp_path)
+    recipe = batch.Recipe("srt", get_profile("netflix"))
+    jobs = batch.jobs_for([str(path)], workers=3)
+    serial = [(d.id, d.text) for d in batch.run(jobs, recipe, workers=1)]
+    assert [(d.id, d.text) for d in batch.run(jobs, recipe, workers=3)] == serial
+    monkeypatch.setattr(batch, "_FORK", False)  # the process pool of macOS and Windows
+    assert [(d.id, d.text) for d in batch.run(jobs, recipe, workers=2)] == serial
+
+
+def test_a_bug_in_a_worker_is_raised_here(tmp_path: Path, monkeypatch) -> None:
+    path = _dataset(tmp_path)
+    jobs = batch.jobs_for([str(path)], workers=2)
+    real = batch._run_job
+
+    def flaky(job: batch.Job, recipe: batch.Recipe, lenient: bool) -> list[batch.Done]:
+        if job is jobs[-1]:  # the first job a worker takes (from the back)
+            raise RuntimeError("bug")
+        return real(job, recipe, lenient)
+
+    monkeypatch.setattr(batch, "_run_job", flaky)
+    results = batch.run(jobs, batch.Recipe("srt", get_profile("netflix")), workers=2)
+    with pytest.raises(RuntimeError, match="bug"):
+        list(results)
+
+
+def test_workers_left_behind_are_collected(tmp_path: Path) -> None:
+    path = _dataset(tmp_path)
+    jobs = batch.jobs_for([str(path)], workers=2)
+    results = batch.run(jobs, batch.Recipe("srt", get_profile("netflix")), workers=2)
+    first = next(iter(results))
+    assert first.id == "row0"
+    results.close()  # type: ignore[attr-defined]
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
