@@ -315,23 +315,29 @@ def _gaps(w: _Work) -> bool:
     """Widen gaps under the minimum, chain short ones; True if a cue was shortened or merged."""
     prof = w.profile
     gap, chain = prof.min_gap, prof.chain_gap
+    wide = max(chain, gap)
+    # Locals for the loop, which touches every cue (raw transcripts chain nearly all):
+    # merge and set change these lists in place, so the names stay valid.
+    cues, origin, record = w.cues, w.origin, w.changes.append
     shortened = False
     i = 0
-    while i + 1 < len(w.cues):
-        a, b = w.cues[i], w.cues[i + 1]
-        current = b.start - a.end
-        if current == gap or current >= max(chain, gap):
+    while i + 1 < len(cues):
+        a = cues[i]
+        b_start = cues[i + 1].start
+        current = b_start - a.end
+        if current == gap or current >= wide:
             i += 1
             continue
-        target = b.start - gap
+        target = b_start - gap
         if current < gap:
             shortened = True
+            b = cues[i + 1]
             moved = a.end + gap
             # Take the time from whichever cue can spare it; merge if neither can.
             if target - a.start >= prof.min_duration:
                 # The common case (touching segments), inlined as chaining is below.
-                w.cues[i] = Cue(a.start, target, a.text, a.words)
-                w.changes.append(Change(w.origin[i], "end", a.end, target, "gap"))
+                cues[i] = Cue(a.start, target, a.text, a.words)
+                record(Change(origin[i], "end", a.end, target, "gap"))
             elif target > a.start and moved >= b.end:
                 w.set(i, "gap", end=target)
             elif moved < b.end:
@@ -344,8 +350,8 @@ def _gaps(w: _Work) -> bool:
         elif target - a.start <= prof.max_duration:
             # A short gap flickers: close it to exactly the minimum (chaining).  Inlined
             # w.set: raw transcripts chain nearly every cue.
-            w.cues[i] = Cue(a.start, target, a.text, a.words)
-            w.changes.append(Change(w.origin[i], "end", a.end, target, "chain"))
+            cues[i] = Cue(a.start, target, a.text, a.words)
+            record(Change(origin[i], "end", a.end, target, "chain"))
         i += 1
     return shortened
 
@@ -386,15 +392,30 @@ def _split_by_duration(cue: Cue, prof: Profile) -> list[Cue]:
 
 
 def _reading_speed(w: _Work) -> None:
-    for i, cue in enumerate(w.cues):
-        if too_fast(cue, w.profile):
-            _extend(w, i, reading_time(cue.text, w.profile), "reading_speed")
+    prof = w.profile
+    for i in _too_fast(w.cues, prof):
+        _extend(w, i, reading_time(w.cues[i].text, prof), "reading_speed")
+
+
+def _too_fast(cues: list[Cue] | tuple[Cue, ...], prof: Profile) -> list[int]:
+    """Indices of the cues :func:`too_fast` finds, in one pass (this runs on every cue
+    a few times per repair)."""
+    cps, wps = prof.max_cps, prof.max_wps
+    if wps:
+        return [i for i, c in enumerate(cues) if too_fast(c, prof)]
+    if not cps:
+        return [i for i, c in enumerate(cues) if c.end <= c.start]
+    return [
+        i
+        for i, c in enumerate(cues)
+        if c.end <= c.start or len(c.text) * 1000 > cps * (c.end - c.start)
+    ]
 
 
 def _unresolved(track: Track, prof: Profile) -> dict[str, list[int]]:
     shortest = prof.min_duration
     short = [n for n, c in enumerate(track.cues, 1) if c.end - c.start < shortest]
-    fast = [n for n, c in enumerate(track.cues, 1) if too_fast(c, prof)]
+    fast = [i + 1 for i in _too_fast(track.cues, prof)]
     return {"duration_too_short": short, "cps_too_high": fast}
 
 

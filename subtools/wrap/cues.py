@@ -449,7 +449,8 @@ def _merge_orphans(
     i = 0
     while i < len(out):
         cue = out[i]
-        if not _is_orphan(cue, limit):
+        # (the length test is _is_orphan's first, here to skip the call for most cues)
+        if len(cue.text) > limit or not _is_orphan(cue, limit):
             i += 1
             continue
         options = []
