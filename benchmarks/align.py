@@ -33,6 +33,26 @@ SHIFTS = (3200, -17_500, 29_500, -30_000)
 STRETCH = 25 / 23.976
 
 
+#: The least any webrtcvad-based check can cost: the same decode, webrtcvad over every
+#: 10 ms frame as it arrives, nothing else (no numpy, no subtitles, no alignment).
+DECODE_AND_VAD = """
+import subprocess, sys, _webrtcvad
+ff, media = sys.argv[1], sys.argv[2]
+cmd = [ff, "-v", "error", "-nostdin", "-i", media, "-vn", "-ac", "1", "-ar", "16000",
+       "-f", "s16le", "-"]
+proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+vad = _webrtcvad.create()
+_webrtcvad.init(vad)
+_webrtcvad.set_mode(vad, 2)
+process = _webrtcvad.process
+flags = bytearray()
+while chunk := proc.stdout.read(32000):
+    flags += bytes([process(vad, 16000, chunk[i : i + 320], 160)
+                    for i in range(0, len(chunk) - 319, 320)])
+proc.wait()
+"""
+
+
 def truth(tid: str) -> Track:
     data = json.loads((TALKS / f"{tid}.truth.json").read_text())
     return Track(
@@ -133,6 +153,13 @@ def main() -> None:
                 args.repeat,
             )
             print(f"bare ffmpeg decode: {decode:.3f} s to a pipe, {to_file:.3f} s to a file")
+            floor_script = d / "decode_and_vad.py"
+            floor_script.write_text(DECODE_AND_VAD)
+            floor, _ = timed([sys.executable, str(floor_script), ff, str(media)], args.repeat)
+            print(
+                f"decode + webrtcvad on every 10 ms frame, nothing else: {floor:.3f} s "
+                f"= {floor / decode:.2f}x decode"
+            )
             for shift in SHIFTS:
                 src = d / f"shift{shift}.srt"
                 t.with_cues(

@@ -161,7 +161,6 @@ def analyse(path: str, detector: SpeechDetector | None = None, aggressiveness: i
     envelope = bytearray()
     carry = b""
     total = 0
-    per_ms = SAMPLE_RATE // 1000
     while True:
         item = chunks.get()
         if item is None:
@@ -172,9 +171,7 @@ def analyse(path: str, detector: SpeechDetector | None = None, aggressiveness: i
         data = carry + item if carry else item
         whole = len(data) - len(data) % _FRAME_BYTES
         frames += det.frames(data[:whole])
-        x = np.frombuffer(data, np.int16, count=whole // 2).astype(np.float32).reshape(-1, per_ms)
-        db = 10.0 * np.log10((x * x).mean(axis=1) + 1.0)
-        envelope += np.clip(db * 2.0, 0, 255).astype(np.uint8).tobytes()
+        envelope += _envelope(np.frombuffer(data, np.int16, count=whole // 2))
         carry = data[whole:]
     reader.join()
     return Speech(bytes(frames), bytes(envelope), total // BYTES_PER_MS, det.name)
@@ -209,10 +206,19 @@ def analyse_pcm(pcm: bytes, detector: SpeechDetector | None = None) -> Speech:
 
     det = detector or WebRtcDetector()
     whole = len(pcm) - len(pcm) % _FRAME_BYTES
-    x = np.frombuffer(pcm[:whole], np.int16).astype(np.float32).reshape(-1, SAMPLE_RATE // 1000)
-    db = 10.0 * np.log10((x * x).mean(axis=1) + 1.0)
-    env = np.clip(db * 2.0, 0, 255).astype(np.uint8).tobytes()
+    env = _envelope(np.frombuffer(pcm, np.int16, count=whole // 2))
     return Speech(det.frames(pcm[:whole]), env, len(pcm) // BYTES_PER_MS, det.name)
+
+
+def _envelope(samples: np.ndarray) -> bytes:
+    """Loudness per ms in half-dB steps (0..255) of whole ms of 16-bit samples."""
+    import numpy as np
+
+    x = samples.astype(np.float32).reshape(-1, SAMPLE_RATE // 1000)
+    # The mean square per ms in one pass (einsum) rather than squares, then means.
+    power = np.einsum("ij,ij->i", x, x) * (1000 / SAMPLE_RATE)
+    levels: bytes = np.clip(20.0 * np.log10(power + 1.0), 0, 255).astype(np.uint8).tobytes()
+    return levels
 
 
 def _fill_runs(act: np.ndarray, value: bool, shorter_than: int) -> np.ndarray:
