@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -205,6 +206,8 @@ class _Ends:
             os.write(self._lock_w, b".")
 
     def close(self) -> None:
+        if self._memory.closed:
+            return
         self._ends.release()
         self._memory.close()
         os.close(self._lock_r)
@@ -229,10 +232,12 @@ def _forked(jobs: list[Job], work: Callable[[Job], list[Done]], n: int) -> Itera
             os.close(write_fd)
             children.append((pid, read_fd))
     except BaseException:
-        _reap(children)
-        ends.close()
+        _finish(children, ends)
         raise
-    return _collect(jobs, ends, work, children)
+    results = _collect(jobs, ends, work, children)
+    # Should the caller drop the results without reading them, the workers still go.
+    weakref.finalize(results, _finish, children, ends)
+    return results
 
 
 def _child(
@@ -271,13 +276,16 @@ def _collect(
         results: dict[int, list[Done]] = {}
         while children:
             pid, fd = children[0]
-            with os.fdopen(fd, "rb") as pipe:
+            pipe = os.fdopen(fd, "rb")
+            children[0] = (pid, -1)  # the file closes the pipe from here on
+            with pipe:
                 payload = pipe.read()
             children.pop(0)
             os.waitpid(pid, 0)
-            if not payload:
-                raise SubtoolsError("a worker process ended without its results")
-            got = pickle.loads(payload)
+            try:
+                got = pickle.loads(payload)
+            except Exception:  # nothing, or half of it: the worker was killed
+                raise SubtoolsError("a worker process ended without its results") from None
             if isinstance(got, BaseException):
                 raise got
             results.update(got)
@@ -287,22 +295,23 @@ def _collect(
                 if done.error is not None:
                     return
     finally:
-        _reap(children)
-        ends.close()
+        _finish(children, ends)
 
 
-def _reap(children: list[tuple[int, int]]) -> None:
-    """Stop and collect workers whose results are no longer wanted."""
+def _finish(children: list[tuple[int, int]], ends: _Ends) -> None:
+    """Stop and collect workers whose results are no longer wanted; free the shared ends."""
     import signal
 
     for pid, fd in children:
-        with contextlib.suppress(OSError):
-            os.close(fd)
+        if fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(fd)
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(OSError):
             os.waitpid(pid, 0)
     children.clear()
+    ends.close()
 
 
 def _pooled(jobs: list[Job], work: Callable[[Job], list[Done]], n: int) -> Iterator[Done]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from subtools import batch
+from subtools.errors import SubtoolsError
 from subtools.style import get_profile
 
 from .conftest import SLICE
@@ -96,3 +97,32 @@ def test_workers_left_behind_are_collected(tmp_path: Path) -> None:
     results.close()  # type: ignore[attr-defined]
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
+
+
+def test_workers_of_results_never_read_are_collected(tmp_path: Path) -> None:
+    import gc
+
+    path = _dataset(tmp_path)
+    jobs = batch.jobs_for([str(path)], workers=2)
+    results = batch.run(jobs, batch.Recipe("srt", get_profile("netflix")), workers=2)
+    del results
+    gc.collect()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang(tmp_path: Path, monkeypatch) -> None:
+    path = _dataset(tmp_path)
+    jobs = batch.jobs_for([str(path)], workers=2)
+    parent = os.getpid()
+    real = batch._run_job
+
+    def dying(job: batch.Job, recipe: batch.Recipe, lenient: bool) -> list[batch.Done]:
+        if os.getpid() != parent:
+            os._exit(9)  # killed, as by the out-of-memory killer
+        return real(job, recipe, lenient)
+
+    monkeypatch.setattr(batch, "_run_job", dying)
+    results = batch.run(jobs, batch.Recipe("srt", get_profile("netflix")), workers=2)
+    with pytest.raises(SubtoolsError, match="ended without its results"):
+        list(results)
