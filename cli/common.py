@@ -105,6 +105,9 @@ def progress(total: int | None, desc: str) -> Any:
         return None
     from tqdm import tqdm
 
+    # No monitor thread: a batch run may fork workers while the bar is up, and a fork
+    # is only safe in a process with one thread.
+    tqdm.monitor_interval = 0
     return tqdm(total=total, desc=desc, unit="file", file=sys.stderr, leave=False)
 
 

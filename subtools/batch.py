@@ -17,7 +17,6 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
 
 from .changes import Change
 from .errors import ParseError, SubtoolsError
@@ -157,9 +156,45 @@ def run(
     # here, once, rather than in every worker.
     from . import pipeline  # noqa: F401
 
-    if _FORK:
-        return _forked(jobs, work, n)
-    return _pooled(jobs, work, n)
+    runner = _forked if _FORK else _pooled
+    rounds = _rounds(jobs)
+    if len(rounds) == 1:
+        return runner(jobs, work, n)
+    return _in_rounds(jobs, rounds, work, n, runner)
+
+
+#: Input handled per round of a parallel run: results wait in memory until their turn
+#: to be written comes, so a very large dataset goes a bounded piece at a time.
+_ROUND_BYTES = 64 << 20
+
+
+def _rounds(jobs: list[Job]) -> list[range]:
+    """Consecutive runs of jobs of about ``_ROUND_BYTES`` of input each (at least one
+    job, and at least _MIN_PARALLEL_JOBS where there are that many)."""
+    rounds: list[range] = []
+    first = size = 0
+    for i, job in enumerate(jobs):
+        size += job.size
+        if size >= _ROUND_BYTES and i + 1 - first >= _MIN_PARALLEL_JOBS:
+            rounds.append(range(first, i + 1))
+            first, size = i + 1, 0
+    if first < len(jobs):
+        rounds.append(range(first, len(jobs)))
+    return rounds
+
+
+def _in_rounds(
+    jobs: list[Job],
+    rounds: list[range],
+    work: Callable[[Job], list[Done]],
+    n: int,
+    runner: Callable[[list[Job], Callable[[Job], list[Done]], int], Iterator[Done]],
+) -> Iterator[Done]:
+    for part in rounds:
+        for done in runner(jobs[part.start : part.stop], work, min(n, len(part))):
+            yield done
+            if done.error is not None:
+                return
 
 
 #: Where fork is safe, workers are forked directly: a run of a dataset is a few hundred
@@ -215,8 +250,6 @@ class _Ends:
 
 
 def _forked(jobs: list[Job], work: Callable[[Job], list[Done]], n: int) -> Iterator[Done]:
-    import pickle
-
     ends = _Ends(len(jobs))
     children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
     try:
@@ -226,7 +259,7 @@ def _forked(jobs: list[Job], work: Callable[[Job], list[Done]], n: int) -> Itera
             if pid == 0:  # a worker: jobs from the back, results down the pipe, gone
                 try:
                     os.close(read_fd)
-                    _child(jobs, ends, work, write_fd, pickle)
+                    _child(jobs, ends, work, write_fd)
                 finally:
                     os._exit(0)
             os.close(write_fd)
@@ -240,9 +273,9 @@ def _forked(jobs: list[Job], work: Callable[[Job], list[Done]], n: int) -> Itera
     return results
 
 
-def _child(
-    jobs: list[Job], ends: _Ends, work: Callable[[Job], list[Done]], fd: int, pickle: Any
-) -> None:
+def _child(jobs: list[Job], ends: _Ends, work: Callable[[Job], list[Done]], fd: int) -> None:
+    import pickle
+
     results: dict[int, list[Done]] | BaseException
     try:
         results = {}

@@ -126,3 +126,13 @@ def test_a_worker_that_dies_is_an_error_not_a_hang(tmp_path: Path, monkeypatch) 
     results = batch.run(jobs, batch.Recipe("srt", get_profile("netflix")), workers=2)
     with pytest.raises(SubtoolsError, match="ended without its results"):
         list(results)
+
+
+def test_a_very_large_run_goes_in_rounds(tmp_path: Path, monkeypatch) -> None:
+    path = _dataset(tmp_path)
+    jobs = batch.jobs_for([str(path)], workers=2)
+    recipe = batch.Recipe("srt", get_profile("netflix"))
+    whole = [(d.id, d.text) for d in batch.run(jobs, recipe, workers=2)]
+    monkeypatch.setattr(batch, "_ROUND_BYTES", 1)  # every _MIN_PARALLEL_JOBS jobs a round
+    assert [len(r) for r in batch._rounds(jobs)] == [4, 2]
+    assert [(d.id, d.text) for d in batch.run(jobs, recipe, workers=2)] == whole
