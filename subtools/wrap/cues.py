@@ -180,12 +180,13 @@ def _split(cue: Cue, tk: Tokens, prof: Profile, rules: BreakRules) -> list[Cue]:
 
 
 def _split_ascii(cue: Cue, prof: Profile, rules: BreakRules) -> list[Cue] | None:
-    """:func:`_split` for single-spaced ASCII text and two-line cues, on the string.
+    """:func:`_split` for single-spaced ASCII text and two-line cues.
 
     Most long segments are this case.  The cuts are chosen as :func:`_choose_cuts`
-    chooses them, with string positions for token indices (for such text a token's
-    prefix sum is the position of its first character), which saves building tokens.
-    Returns None when it cannot place the cuts; the general path then decides.
+    chooses them, on the words of the string (:class:`Spaced`, whose ``ends`` are the
+    tokens' prefix sums), which saves building tokens; each space's score is looked up
+    once for the cuts and the lines of every piece.  Returns None when it cannot place
+    the cuts; the general path then decides.
     """
     if cue.text[0] == " " or cue.text[-1] == " ":
         return None  # an empty word at an end: the general path strips it
