@@ -7,13 +7,14 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 import subtools
 from subtools import Cue, Track, Word
 from subtools.style import BBC, NETFLIX, YOUTUBE, get_profile
 from subtools.wrap import Tokens, best_lines, split_cue, text_width, wrap, wrap_text
+from subtools.wrap.cues import _split, _split_ascii
 from subtools.wrap.lines import two_lines_ascii
 from subtools.wrap.rules import BAD_LINE_ENDS, ENGLISH, FALLBACK, STRIP
 
@@ -221,6 +222,23 @@ def test_splitting_keeps_order_words_and_span(
     for c in out:
         parts = c.text.split("\n")
         assert len(parts) <= lines and all(len(p) <= limit for p in parts)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_words, st.integers(12, 50), st.integers(0, 60_000), st.integers(0, 30_000))
+@example(["a", "a", "aaaaaaaaaaa", "a"], 12, 0, 0)  # the first space past the window counts
+def test_fast_splitter_agrees_with_general_splitter(
+    words: list[str], limit: int, start: int, length: int
+) -> None:
+    # The string path splits single-spaced ASCII text that two lines cannot hold (most
+    # long segments); it must cut exactly where the token path would.
+    text = " ".join(words)
+    assume(two_lines_ascii(text, limit, ENGLISH) is None)
+    profile = NETFLIX.but(max_chars=limit)
+    cue = Cue(start, start + length, text)
+    fast = _split_ascii(cue, profile, ENGLISH)
+    if fast is not None:
+        assert fast == _split(cue, Tokens.of(text), profile, ENGLISH)
 
 
 # -- the real dataset ---------------------------------------------------------------------

@@ -241,10 +241,11 @@ def _cuts_ascii(sp: Spaced, k: int, limit: int, reach: float) -> list[int] | Non
             few_before = n
         else:
             few_before = ends[first + 1] - 1 if first + 1 <= last_space else -1
-        # Candidates: the spaces from the furthest reachable one back to 0.6 of a chunk
-        # before the ideal position.
-        top = min(hi, int(ideal + 0.6 * size))
-        j = min(bisect_right(ends, top + 1) - 1, last_space)
+        # Candidates, as _choose_cuts takes them: from the first space past 0.6 of a
+        # chunk after the ideal position (or the furthest reachable one) back to 0.6 of
+        # a chunk before it.
+        j = min(bisect_right(ends, ideal + 0.6 * size), bisect_right(ends, hi + 1) - 1)
+        j = min(j, last_space - (remaining - 2))
         floor = ideal - 0.6 * size
         while j >= first:
             x = ends[j]
