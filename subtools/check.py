@@ -7,6 +7,7 @@ Kinds: ``overlap``, ``out_of_order``, ``negative_duration``, ``zero_duration``,
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -61,23 +62,30 @@ def check(track: Track, profile: Profile | str | None = None) -> list[Finding]:
     prof = get_profile(profile)
     out: list[Finding] = []
     cues = track.cues
+    # Overlaps and gaps are between cues neighbouring in time, which in an out-of-order
+    # file need not neighbour in the file (any two cues that overlap imply two time
+    # neighbours that do).
+    by_time = sorted(range(len(cues)), key=lambda i: cues[i].start)
+    successor = dict(itertools.pairwise(by_time))
     for n, cue in enumerate(cues, 1):
 
         def add(kind: str, message: str, fixable: bool = True, n: int = n) -> None:
             out.append(Finding(n, cues[n - 1].start, cues[n - 1].end, kind, message, fixable))
 
-        nxt = cues[n] if n < len(cues) else None
         if not cue.text.strip():
             add("empty", "no text")
-        if nxt is not None:
-            if nxt.start < cue.start:
-                add("out_of_order", f"the next cue starts earlier, at {format_clock(nxt.start)}")
-            elif cue.end > nxt.start:
-                add("overlap", f"ends {cue.end - nxt.start} ms after the next cue starts")
+        if n < len(cues) and cues[n].start < cue.start:
+            add("out_of_order", f"the next cue starts earlier, at {format_clock(cues[n].start)}")
+        after = successor.get(n - 1)
+        if after is not None:
+            nxt = cues[after]
+            which = "the next cue" if after == n else f"cue {after + 1}"
+            if cue.end > nxt.start:
+                add("overlap", f"ends {cue.end - nxt.start} ms after {which} starts")
             elif nxt.start - cue.end < prof.min_gap:
                 add(
                     "gap_too_short",
-                    f"gap {nxt.start - cue.end} ms to the next cue, under {prof.min_gap} ms",
+                    f"gap {nxt.start - cue.end} ms to {which}, under {prof.min_gap} ms",
                 )
         if cue.end < cue.start:
             add("negative_duration", f"ends {cue.start - cue.end} ms before it starts")

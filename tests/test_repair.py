@@ -228,3 +228,13 @@ def test_rolling_lines_converted_to_srt_are_deduped_with_the_flag(tmp_path: Path
     res = run_cli("convert", str(src), "--dedupe", "--to", "txt")
     assert res.code == 0, res.err
     assert res.out.split() == SPOKEN
+
+
+def test_check_finds_overlaps_between_cues_apart_in_the_file() -> None:
+    # File order A, B, C; time order A, C, B: A and C overlap though not neighbours.
+    track = Track((Cue(0, 5000, "A"), Cue(10_000, 12_000, "B"), Cue(4000, 6000, "C")))
+    found = {(f.cue, f.kind): f.message for f in check(track)}
+    assert found[(1, "overlap")] == "ends 1000 ms after cue 3 starts"
+    assert (2, "out_of_order") in found
+    assert not any(kind == "overlap" for cue, kind in found if cue != 1)
+    assert not [f for f in check(repair(track).track) if f.kind in {"overlap", "out_of_order"}]
