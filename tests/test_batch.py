@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from pathlib import Path
@@ -34,6 +35,7 @@ def test_parallel_run_equals_serial_run(tmp_path: Path) -> None:
     assert len(jobs) == 6
     serial = list(batch.run(jobs, recipe, workers=1))
     parallel = list(batch.run(jobs, recipe, workers=2))
+    assert gc.get_freeze_count() == 0  # frozen for the fork, thawed after the run
     assert [d.id for d in parallel] == [f"row{n}" for n in range(6)]
     assert [(d.id, d.text, d.changes) for d in parallel] == [
         (d.id, d.text, d.changes) for d in serial
