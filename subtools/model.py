@@ -42,7 +42,7 @@ class Cue:
 
     # Written out rather than generated: a frozen dataclass's own __init__ goes through
     # object.__setattr__ once per field, and setting the slots through their descriptors
-    # does the same in half the time.  Cues are made by the ten thousand per talk.
+    # does the same in half the time.  A dataset makes cues by the tens of thousands.
     def __init__(self, start: int, end: int, text: str, words: tuple[Word, ...] = ()) -> None:
         _set_start(self, start)
         _set_end(self, end)
