@@ -15,7 +15,7 @@ import gc
 import os
 import sys
 import weakref
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -152,7 +152,7 @@ def run(
     # Without wrapping and repair a track is a few ms of work: less than starting a
     # process and sending its text back costs.
     if n <= 1 or len(jobs) < _MIN_PARALLEL_JOBS or recipe.profile is None:
-        return _serial(jobs, work)
+        return _until_error(_serial(jobs, work))
     # Workers start with everything already imported: import what the recipe needs
     # here, once, rather than in every worker.
     from . import pipeline  # noqa: F401
@@ -160,8 +160,21 @@ def run(
     runner = _forked if _FORK else _pooled
     rounds = _rounds(jobs)
     if len(rounds) == 1:
-        return runner(jobs, work, n)
-    return _in_rounds(jobs, rounds, work, n, runner)
+        return _until_error(runner(jobs, work, n))
+    return _until_error(_in_rounds(jobs, rounds, work, n, runner))
+
+
+def _until_error(results: Generator[Done, None, None]) -> Iterator[Done]:
+    """The results up to the first that carries an error (a strict run stops there).
+
+    Closing the producer is what stops it: serial work is never done, workers are
+    stopped and collected, a pool's queued jobs are cancelled.
+    """
+    with contextlib.closing(results):
+        for done in results:
+            yield done
+            if done.error is not None:
+                return
 
 
 #: Input handled per round of a parallel run: results wait in memory until their turn
@@ -189,13 +202,10 @@ def _in_rounds(
     rounds: list[range],
     work: Callable[[Job], list[Done]],
     n: int,
-    runner: Callable[[list[Job], Callable[[Job], list[Done]], int], Iterator[Done]],
-) -> Iterator[Done]:
+    runner: Callable[[list[Job], Callable[[Job], list[Done]], int], Generator[Done, None, None]],
+) -> Generator[Done, None, None]:
     for part in rounds:
-        for done in runner(jobs[part.start : part.stop], work, min(n, len(part))):
-            yield done
-            if done.error is not None:
-                return
+        yield from runner(jobs[part.start : part.stop], work, min(n, len(part)))
 
 
 #: Where fork is safe, workers are forked directly: a run of a dataset is a few hundred
@@ -205,9 +215,9 @@ def _in_rounds(
 _FORK = hasattr(os, "fork") and sys.platform != "darwin"
 
 
-def _serial(jobs: list[Job], work: Callable[[Job], list[Done]]) -> Iterator[Done]:
+def _serial(jobs: list[Job], work: Callable[[Job], list[Done]]) -> Generator[Done, None, None]:
     for job in jobs:
-        yield from _until_error(work(job))
+        yield from work(job)
 
 
 class _Ends:
@@ -250,7 +260,9 @@ class _Ends:
         os.close(self._lock_w)
 
 
-def _forked(jobs: list[Job], work: Callable[[Job], list[Done]], n: int) -> Iterator[Done]:
+def _forked(
+    jobs: list[Job], work: Callable[[Job], list[Done]], n: int
+) -> Generator[Done, None, None]:
     ends = _Ends(len(jobs))
     children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
     # Objects that exist now are left out of garbage collection until the run ends
@@ -300,17 +312,14 @@ def _child(jobs: list[Job], ends: _Ends, work: Callable[[Job], list[Done]], fd: 
 
 def _collect(
     jobs: list[Job], ends: _Ends, work: Callable[[Job], list[Done]], children: list[tuple[int, int]]
-) -> Iterator[Done]:
+) -> Generator[Done, None, None]:
     import pickle
 
     try:
         i = 0
         while (taken := ends.take(front=True)) is not None:
             i = taken + 1
-            for done in work(jobs[taken]):
-                yield done
-                if done.error is not None:
-                    return
+            yield from work(jobs[taken])
         results: dict[int, list[Done]] = {}
         while children:
             pid, fd = children[0]
@@ -328,10 +337,7 @@ def _collect(
                 raise got
             results.update(got)
         for j in range(i, len(jobs)):
-            for done in results[j]:
-                yield done
-                if done.error is not None:
-                    return
+            yield from results[j]
     finally:
         _finish(children, ends)
 
@@ -353,27 +359,21 @@ def _finish(children: list[tuple[int, int]], ends: _Ends) -> None:
     gc.unfreeze()
 
 
-def _pooled(jobs: list[Job], work: Callable[[Job], list[Done]], n: int) -> Iterator[Done]:
+def _pooled(
+    jobs: list[Job], work: Callable[[Job], list[Done]], n: int
+) -> Generator[Done, None, None]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context()) as pool:
-        # Longest jobs first (they finish last otherwise); results still come in order.
-        order = sorted(range(len(jobs)), key=lambda i: -jobs[i].size)
-        futures = {i: pool.submit(work, jobs[i]) for i in order}
-        for i in range(len(jobs)):
-            for done in futures[i].result():
-                yield done
-                if done.error is not None:
-                    pool.shutdown(cancel_futures=True)
-                    return
-
-
-def _until_error(done_list: list[Done]) -> Iterator[Done]:
-    for done in done_list:
-        yield done
-        if done.error is not None:
-            return
+        try:
+            # Longest jobs first (they finish last otherwise); results still come in order.
+            order = sorted(range(len(jobs)), key=lambda i: -jobs[i].size)
+            futures = {i: pool.submit(work, jobs[i]) for i in order}
+            for i in range(len(jobs)):
+                yield from futures[i].result()
+        finally:  # stopped early: what has not started never will
+            pool.shutdown(cancel_futures=True)
 
 
 def _run_job(job: Job, recipe: Recipe, lenient: bool) -> list[Done]:

@@ -54,10 +54,15 @@ def test_changes_stay_in_the_worker_unless_asked_for(tmp_path: Path) -> None:
     assert not any(d.changes or d.unresolved or d.summary for d in dropped)
 
 
-def test_a_strict_run_stops_at_the_first_bad_row(tmp_path: Path) -> None:
+@pytest.mark.parametrize("way", ["serial", "forked", "pooled"])
+def test_a_strict_run_stops_at_the_first_bad_row(tmp_path: Path, monkeypatch, way: str) -> None:
     path = _dataset(tmp_path, bad_row=3)
     jobs = batch.jobs_for([str(path)], workers=2)
-    results = list(batch.run(jobs, batch.Recipe("srt", get_profile("netflix")), workers=2))
+    monkeypatch.setattr(batch, "_FORK", way != "pooled")
+    workers = 1 if way == "serial" else 2
+    recipe = batch.Recipe("srt", get_profile("netflix"))
+    results = list(batch.run(jobs, recipe, workers=workers))
+    assert len(results) == 4
     assert [d.id for d in results[:3]] == ["row0", "row1", "row2"]
     assert results[-1].error is not None
     assert "row 4" in str(results[-1].error)
