@@ -115,7 +115,10 @@ def run(args: argparse.Namespace) -> int:
         report = result.to_dict()
         if words is not None:
             report["words"] = [
-                None if ws is None else [[w.start, w.end, w.text] for w in ws] for ws in words
+                None
+                if ws is None
+                else [{"start_ms": w.start, "end_ms": w.end, "text": w.text} for w in ws]
+                for ws in words
             ]
         json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")

@@ -33,7 +33,9 @@ SUPPORT_MS = 100
 LOOK_MS = 150
 #: A boundary is judged only where the detectors agree on this share of the frames
 #: within this reach of it.
-JUDGE_MS, AGREEMENT = 300, 0.8
+JUDGE_MS, AGREEMENT = 300, 0.6
+#: A speech probability under this is sure there is none.
+NONE_PROBABILITY = 0.1
 #: How far a start may move back (an end forward) into what the detector calls speech:
 #: less far than out of silence, since untranscribed sounds (breaths, fillers) are
 #: speech to a detector.
@@ -97,13 +99,13 @@ class _Edges:
             before[1:] = on[1:] - off[:-1]
             after[:-1] = on[1:] - off[:-1]
             after[-1] = max(speech.duration_ms - int(off[-1]), 0)
-        main = speech.probability() >= 0.5
+        # Disputed: the quick detector hears speech where the main one is sure there is
+        # none (quiet speech it misses, or noise the quick one takes for speech).
+        sure_none = speech.probability() < NONE_PROBABILITY
+        agree = np.ones(len(sure_none), bool)
         if speech.placing:
-            other = np.frombuffer(speech.placing, np.uint8)[: len(main)] > 0
-            agree = np.ones(len(main), bool)
-            agree[: len(other)] = main[: len(other)] == other
-        else:
-            agree = np.ones(len(main), bool)
+            other = np.frombuffer(speech.placing, np.uint8)[: len(sure_none)] > 0
+            agree[: len(other)] = ~(other & sure_none[: len(other)])
         return cls(on, off, before, after, speech.placed(), agree)
 
     def pauses(self, least: int) -> tuple[np.ndarray, np.ndarray]:

@@ -256,7 +256,10 @@ class Evidence:
     def __init__(self, probability: np.ndarray, loudness: np.ndarray, step: int) -> None:
         k = step // FRAME_MS
         self.step = step
-        self._activity = Slider(block_mean(2.0 * probability - 1.0, k), step)
+        # Centred, as the edge maps are: cues slid past the end of the audio then score
+        # what an average stretch of it would, not more.
+        act = block_mean(2.0 * probability - 1.0, k)
+        self._activity = Slider(act - act.mean() if len(act) else act, step)
         self._maps: dict[str, list[Slider]] = {}
         for kind, x in (("boundaries", probability), ("loudness", loudness)):
             maps = EdgeMaps.of(x).coarse(step)
