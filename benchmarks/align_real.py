@@ -70,6 +70,7 @@ APPLIED_MOVE_MS = 150  # a fixed file moved by more than this (median) had a glo
 WRONG_MS = 250  # a global correction leaving the cues this far off is "confidently wrong"
 FOUND_MS = 50  # a shift found this close is found
 NEAR_MS = 100
+LIST_AT_MOST = 8  # confidently wrong runs listed by name, per mode
 TIMED = ("meeting", "eYgPJ_7BkEw")  # the speed line: the meeting, and the long talk
 #: What --calibration writes for each run of subtools (with right50 and right250).
 CALIBRATION_FIELDS = (
@@ -287,12 +288,11 @@ def jitter(
 
 
 def subs_file(case: Case, kind: str) -> Path:
-    """The case's subtitles with the damage, as SRT (written once: they are deterministic)."""
+    """The case's subtitles with the damage, as SRT (the same every time: seeded)."""
     path = OUT / "subs" / f"{case.name}.{kind}.srt"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        dmg = damage(case, kind)
-        Track(tuple(Cue(s, e, case.cues[i][2]) for i, s, e in dmg.cues)).save(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    dmg = damage(case, kind)
+    Track(tuple(Cue(s, e, case.cues[i][2]) for i, s, e in dmg.cues)).save(path)
     return path
 
 
@@ -708,11 +708,13 @@ def summary(rows: list[Row], timing: dict[str, dict[str, float]]) -> None:
             f"(a) {mode}: confidently wrong (applied, > {WRONG_MS} ms off): "
             f"{len(wrong)} of {len(mine)} runs"
         )
-        for r in wrong:
+        for r in wrong[:LIST_AT_MOST]:
             print(
                 f"      {r.case} {r.damage} {r.mix}: correction error "
                 f"{_ms(r.global_error_ms)}, after --fix median {_ms(r.median_error_after_ms)}"
             )
+        if len(wrong) > LIST_AT_MOST:
+            print(f"      and {len(wrong) - LIST_AT_MOST} more (--json OUT lists every run)")
     for mode in modes:
         for label, noisy in (("clean", False), ("noisy", True)):
             shifts = [
@@ -743,6 +745,17 @@ def summary(rows: list[Row], timing: dict[str, dict[str, float]]) -> None:
                         f"{tag} {mode}: --fix on {damage_kind}, {label}: within {NEAR_MS} ms "
                         f"{pct(share)} of {n} boundaries"
                     )
+    scored = [r for r in rows if r.words_scored and r.words_within is not None]
+    for mode in modes:
+        for label, noisy in (("clean", False), ("noisy", True)):
+            mine = [r for r in scored if r.mode == mode and (r.mix != "clean") == noisy]
+            n = sum(r.words_scored for r in mine)
+            if n:
+                good = sum(round(r.words_within * r.words_scored) for r in mine if r.words_within)
+                print(
+                    f"    {mode}: reported word boundaries within {NEAR_MS} ms of the reference "
+                    f"words, {label}: {good / n:.0%} of {n}"
+                )
     for mode in modes:
         talks = [r for r in rows if r.talk and r.mode == mode]
         shifts = [r.global_error_ms for r in talks if r.damage.startswith("shift")]
@@ -762,17 +775,6 @@ def summary(rows: list[Row], timing: dict[str, dict[str, float]]) -> None:
         if "ffsubsync_wall" in t and "subtools_wall" in t:
             ratio = t["subtools_wall"] / t["ffsubsync_wall"]
             print(f"      wall ratio subtools/ffsubsync: {ratio:.2f}")
-    scored = [r for r in rows if r.words_scored and r.words_within is not None]
-    for mode in modes:
-        for label, noisy in (("clean", False), ("noisy", True)):
-            mine = [r for r in scored if r.mode == mode and (r.mix != "clean") == noisy]
-            n = sum(r.words_scored for r in mine)
-            if n:
-                good = sum(round(r.words_within * r.words_scored) for r in mine if r.words_within)
-                print(
-                    f"    {mode}: reported word boundaries within {NEAR_MS} ms of the reference "
-                    f"words, {label}: {good / n:.0%} of {n}"
-                )
     words = [r for r in rows if r.mode == "words" and r.mix == "clean" and r.ok]
     if words:
         cpu = sum(r.cpu_s for r in words)
