@@ -548,7 +548,11 @@ def run_task(task: Task, tools: Tools) -> Row:
         _ffsubsync_fields(row, ran.stderr, case, dmg, out)
         row.applied, row.applied_source = True, "always"
         return row
-    report = json.loads(ran.stdout)
+    try:
+        report = json.loads(ran.stdout)
+    except json.JSONDecodeError:
+        row.ok, row.error = False, f"no JSON report on stdout: {ran.stdout[:80]!r}"
+        return row
     row.offset_ms, row.drift = report.get("offset_ms"), report.get("drift")
     row.confidence = report.get("confidence")
     row.evidence = report.get("evidence")
@@ -820,14 +824,20 @@ def timing_runs(cases: list[Case], tools: Tools, repeat: int) -> dict[str, dict[
 # ---------------------------------------------------------------------------- main
 
 
+def _beside_python(name: str) -> str | None:
+    """A command on PATH, else in this interpreter's bin folder (a venv run unactivated)."""
+    beside = Path(sys.executable).parent / name
+    return shutil.which(name) or (str(beside) if beside.exists() else None)
+
+
 def _list(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--subtools", default=shutil.which("subtools"), help="the subtools CLI")
-    ap.add_argument("--ffsubsync", default=shutil.which("ffsubsync"), help="'' to skip it")
+    ap.add_argument("--subtools", default=shutil.which("subtools"), help="the CLI to measure")
+    ap.add_argument("--ffsubsync", default=_beside_python("ffsubsync"), help="'' to skip it")
     ap.add_argument("--talks", action="store_true", help="add the two synthetic talks")
     ap.add_argument(
         "--only",
