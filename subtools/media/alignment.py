@@ -70,9 +70,9 @@ APPLY_CONFIDENCE = 0.9
 #: clean, and with music, babble or pink noise 10 dB under the speech): see
 #: benchmarks/README.md. Clarity carries most of it; whether the halves agree added
 #: nothing there, so it is a condition for applying, not a term.
-CONFIDENCE_BIAS = -2.08
-CONFIDENCE_PER_AGREEING = 0.11
-CONFIDENCE_PER_CLARITY = 6.64
+CONFIDENCE_BIAS = -3.79
+CONFIDENCE_PER_AGREEING = 0.64
+CONFIDENCE_PER_CLARITY = 11.4
 
 
 @dataclass(frozen=True)
