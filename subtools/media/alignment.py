@@ -56,6 +56,8 @@ MIN_REFINING = 3
 AGREE_MS = 60
 #: A drift must beat "no drift" by this share of its score to be chosen.
 DRIFT_MARGIN = 0.15
+#: A drift's best peak must stand out at least this clearly (noise makes false ones).
+MIN_DRIFT_CLARITY = 0.3
 #: A drift must move the cues at least this much over their span to be looked for.
 MIN_DRIFT_MS = 300
 #: Local offsets needed to fit a drift that is not a standard ratio.
@@ -230,8 +232,11 @@ def search_ratio(
         r: sum(peaks[k][r] / max(max(peaks[k].values()), 1e-9) for k in kinds) for r in ratios
     }
     best = max(scores, key=lambda r: scores[r])
-    if scores[best] < scores[1.0] * (1 + DRIFT_MARGIN):
-        best = 1.0
+    if best != 1.0:
+        lo, hi = lag_range(cues, best, duration_ms, max_offset_ms)
+        clear = max(coarse.curve(k, cues, best, lo, hi).peak()[1] for k in kinds)
+        if scores[best] < scores[1.0] * (1 + DRIFT_MARGIN) or clear < MIN_DRIFT_CLARITY:
+            best = 1.0
     return best, scores
 
 

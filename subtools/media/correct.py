@@ -31,6 +31,9 @@ SUPPORT_MS = 100
 #: How much audio beside a boundary shows that it is wrong: a start with silence after
 #: it or speech before it, an end the other way round, a join inside speech.
 LOOK_MS = 150
+#: How much silence a start must have after it (an end before it) to be wrong: cues
+#: often begin a little before the speech a detector hears, and end a little after.
+SILENCE_MS = 300
 #: A boundary is judged only where the detectors agree on this share of the frames
 #: within this reach of it.
 JUDGE_MS, AGREEMENT = 300, 0.6
@@ -139,7 +142,7 @@ def _start(edges: _Edges, at: int, tolerance: int) -> int:
     if not edges.judged(at) or _near(edges.onsets, at, SUPPORT_MS):
         return at
     strong = edges.onsets[edges.pause_before >= STRONG_PAUSE_MS]
-    if edges.speech(at, at + LOOK_MS) < SILENT:  # starts in silence: on to the speech
+    if edges.speech(at, at + SILENCE_MS) < SILENT:  # starts in silence: on to the speech
         found = _pick(strong[strong > at], at, tolerance)
     elif edges.speech(at - LOOK_MS, at) > SPOKEN:  # starts in speech: back to its onset
         found = _pick(strong[strong < at], at, min(tolerance, INTO_SPEECH_MS))
@@ -152,7 +155,7 @@ def _end(edges: _Edges, at: int, tolerance: int) -> int:
     if not edges.judged(at) or _near(edges.offsets, at, SUPPORT_MS):
         return at
     strong = edges.offsets[edges.pause_after >= STRONG_PAUSE_MS]
-    if edges.speech(at - LOOK_MS, at) < SILENT:  # ends in silence: back to the speech
+    if edges.speech(at - SILENCE_MS, at) < SILENT:  # ends in silence: back to the speech
         found = _pick(strong[strong < at], at, tolerance)
     elif edges.speech(at, at + LOOK_MS) > SPOKEN:  # ends in speech: on to its offset
         found = _pick(strong[strong > at], at, min(tolerance, INTO_SPEECH_MS))
