@@ -94,9 +94,8 @@ def test_words_are_written_to_the_grammar_and_read_back_exactly(cues: list[Cue])
 @given(timed_cues(), st.integers(-5000, 5000), st.integers(-5000, 5000))
 def test_word_times_outside_the_cue_keep_to_the_grammar(cue: Cue, early: int, late: int) -> None:
     # Repair may move a cue's edges past its words: the timestamps stay inside the cue.
-    moved = cue.replace(
-        start=max(0, cue.start + late), end=max(cue.start + late, cue.end - early) + 1
-    )
+    start = max(0, cue.start + late)
+    moved = cue.replace(start=start, end=max(start, cue.end - early) + 1)
     check_grammar(Track((moved,)).to_string("vtt-words"))
 
 

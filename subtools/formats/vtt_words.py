@@ -9,8 +9,8 @@ The first word starts with the cue; a timestamp goes before every later word tha
 starts after the one before it, and after a word followed by a pause (so its end is
 kept too).  As the cue-text grammar of the WebVTT spec requires, the timestamps inside
 a cue ascend strictly and fall strictly between the cue's start and end: word times
-outside the cue are held to its edges, where the cue shows them anyway.  A cue of one word that spans it needs no timestamp,
-and reads back as a cue without words.
+outside the cue are held to its edges, where the cue shows them anyway.  A cue of one
+word that spans it needs no timestamp, and reads back as a cue without words.
 
 Files are read by the WebVTT reader, which turns inline timestamps back into
 ``Cue.words`` with :func:`inline_words`.
