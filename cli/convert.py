@@ -40,7 +40,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--to",
         metavar="FORMAT",
-        help="output format: srt, vtt, json, jsonl or txt (default: from -o's extension, else srt)",
+        help="output format: srt, vtt, vtt-words (each word's time), json, jsonl or txt "
+        "(default: from -o's extension, else srt)",
     )
     p.add_argument(
         "--from",

@@ -180,6 +180,10 @@ def test_mux_refuses_its_inputs_and_reports_ffmpeg_in_one_line(
     assert res.code == 1 and len(res.err.strip().splitlines()) == 1, res.err
     assert "ffmpeg" in res.err and "Traceback" not in res.err
     assert os.listdir(tmp_path) == []
+    for args in ([str(subs), str(subs)], [str(tmp_path / "missing.mp4"), str(subs)]):
+        res = run_cli("mux", *args, "-o", str(tmp_path / "out.mkv"))
+        assert res.code == 1 and len(res.err.strip().splitlines()) == 1, res.err
+        assert "no audio or video stream" in res.err or "no such file" in res.err
     res = run_cli("mux", str(video), str(subs), "-o", str(tmp_path / "out.avi"))
     assert res.code == 2 and ".mkv" in res.err
     # A chapter list past the end of the media is reported, not kept.

@@ -126,33 +126,35 @@ def test_tracks_without_word_times_are_refused(tmp_path: Path) -> None:
     assert res.out == ""
 
 
+def whisper_segment(end: float, *words: tuple[str, float, float]) -> dict[str, object]:
+    """A Whisper segment with word timestamps: (word, start, end) each."""
+    return {
+        "start": words[0][1],
+        "end": end,
+        "text": "".join(f" {w}" for w, _, _ in words),
+        "words": [{"start": a, "end": b, "word": f" {w}"} for w, a, b in words],
+    }
+
+
 WHISPER = {
     "text": " Hello there, General Kenobi. You are a bold one.",
     "language": "en",
     "segments": [
-        {
-            "start": 0.5,
-            "end": 3.2,
-            "text": " Hello there, General Kenobi.",
-            "words": [
-                {"start": 0.5, "end": 0.9, "word": " Hello"},
-                {"start": 0.9, "end": 1.3, "word": " there,"},
-                {"start": 1.8, "end": 2.3, "word": " General"},
-                {"start": 2.3, "end": 3.2, "word": " Kenobi."},
-            ],
-        },
-        {
-            "start": 3.6,
-            "end": 5.1,
-            "text": " You are a bold one.",
-            "words": [
-                {"start": 3.6, "end": 3.8, "word": " You"},
-                {"start": 3.8, "end": 4.0, "word": " are"},
-                {"start": 4.0, "end": 4.1, "word": " a"},
-                {"start": 4.1, "end": 4.6, "word": " bold"},
-                {"start": 4.6, "end": 5.0, "word": " one."},
-            ],
-        },
+        whisper_segment(
+            3.2,
+            ("Hello", 0.5, 0.9),
+            ("there,", 0.9, 1.3),
+            ("General", 1.8, 2.3),
+            ("Kenobi.", 2.3, 3.2),
+        ),
+        whisper_segment(
+            5.1,
+            ("You", 3.6, 3.8),
+            ("are", 3.8, 4.0),
+            ("a", 4.0, 4.1),
+            ("bold", 4.1, 4.6),
+            ("one.", 4.6, 5.0),
+        ),
     ],
 }
 

@@ -24,7 +24,7 @@ from ..chapters import Chapter, ChapterError, to_ffmetadata
 from ..errors import MediaError, UsageError
 from .decode import ffmpeg_exe
 
-__all__ = ["SubtitleStream", "media_duration", "mux", "mux_command", "subtitle_codec"]
+__all__ = ["SubtitleStream", "media_duration", "mux", "mux_command", "probe", "subtitle_codec"]
 
 _CODECS = {
     ".mp4": "mov_text",
@@ -35,6 +35,8 @@ _CODECS = {
     ".webm": "webvtt",
 }
 _MUXERS = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".webm": "webm"}
+_PREFIX = re.compile(r"^\[[^\]]*\]\s*")
+_STREAM = re.compile(r"^\s*Stream #\d+:\d+\S*: (\w+):", re.M)
 _DURATION = re.compile(r"Duration: (\d+):(\d\d):(\d\d)\.(\d\d)")
 # A language in a subtitle file's name, as yt-dlp names them: talk.en.vtt, talk.pt-BR.srt.
 _NAME_LANGUAGE = re.compile(r"\.([a-z]{2}(?:-[A-Za-z0-9]{2,8})*)$")
@@ -95,6 +97,12 @@ def _language_from_name(path: str) -> str | None:
 
 def media_duration(path: str) -> int | None:
     """The media's duration in ms as ffmpeg reports it (to the centisecond), or None."""
+    return probe(path)[0]
+
+
+def probe(path: str) -> tuple[int | None, set[str]]:
+    """What ``ffmpeg -i`` reports of the media: its duration in ms (to the centisecond,
+    None if it reports none) and the kinds of its streams (``Video``, ``Audio`` ...)."""
     try:
         proc = subprocess.run(
             [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", path],
@@ -103,11 +111,13 @@ def media_duration(path: str) -> int | None:
         )
     except OSError as exc:
         raise MediaError(f"cannot run ffmpeg: {exc.strerror}") from None
-    m = _DURATION.search(proc.stderr.decode("utf-8", "replace"))
+    listing = proc.stderr.decode("utf-8", "replace")
+    kinds = set(_STREAM.findall(listing))
+    m = _DURATION.search(listing)
     if m is None:
-        return None
+        return None, kinds
     h, mi, s, cs = (int(g) for g in m.groups())
-    return ((h * 60 + mi) * 60 + s) * 1000 + cs * 10
+    return ((h * 60 + mi) * 60 + s) * 1000 + cs * 10, kinds
 
 
 def mux_command(
@@ -156,6 +166,18 @@ def mux_command(
     return [ffmpeg_exe(), "-v", "error", "-nostdin", "-hide_banner", *args]
 
 
+def _cause(proc: subprocess.CompletedProcess[bytes]) -> str:
+    """ffmpeg's first error line, the cause (the lines after it are what it led to),
+    without the ``[muxer @ 0x...]`` prefix.
+
+    >>> _cause(subprocess.CompletedProcess([], 1, b"", b"[webm @ 0x5] Only VP8 ...\\n[out] x\\n"))
+    'Only VP8 ...'
+    """
+    lines = proc.stderr.decode("utf-8", "replace").splitlines()
+    first = next((ln.strip() for ln in lines if ln.strip()), "")
+    return _PREFIX.sub("", first) or f"exit status {proc.returncode}"
+
+
 def _refuse_inputs(output: str, inputs: Sequence[str]) -> None:
     out = Path(output)
     for name in inputs:
@@ -200,10 +222,13 @@ def mux(
 
     video_s, output_s = os.fspath(video), os.fspath(output)
     subs = [os.fspath(s) for s in subtitles]
-    _refuse_inputs(output_s, [video_s, *subs, *(os.fspath(p) for p in protect)])
     for name in (video_s, *subs):
         if not os.path.isfile(name):
             raise MediaError(f"{name}: no such file")
+    _refuse_inputs(output_s, [video_s, *subs, *(os.fspath(p) for p in protect)])
+    duration, kinds = probe(video_s)
+    if not kinds & {"Video", "Audio"}:
+        raise MediaError(f"{video_s}: ffmpeg finds no audio or video stream in it")
     forced = language_code(language) if language else None
     folder = os.path.dirname(os.path.abspath(output_s))
     with tempfile.TemporaryDirectory(prefix="subtools-mux-") as work:
@@ -226,7 +251,7 @@ def mux(
         meta = None
         if chapters:
             meta = os.path.join(work, "chapters.ffmetadata")
-            listed = _checked_chapters(chapters, media_duration(video_s))
+            listed = _checked_chapters(chapters, duration)
             Path(meta).write_text(to_ffmetadata(listed), encoding="utf-8")
         suffix = os.path.splitext(output_s)[1]
         fd, tmp = tempfile.mkstemp(prefix=f".{Path(output_s).stem}.", suffix=suffix, dir=folder)
@@ -235,11 +260,7 @@ def mux(
             cmd = mux_command(video_s, streams, tmp, meta)
             proc = subprocess.run(cmd, capture_output=True, check=False)
             if proc.returncode != 0:
-                err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-                last = next((ln.strip() for ln in reversed(err) if ln.strip()), "")
-                raise MediaError(
-                    f"{output_s}: ffmpeg could not write it: {last or f'exit {proc.returncode}'}"
-                )
+                raise MediaError(f"{output_s}: ffmpeg could not write it: {_cause(proc)}")
             # mkstemp makes the file private; give the output the mode a new file gets.
             umask = os.umask(0)
             os.umask(umask)
