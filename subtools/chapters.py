@@ -142,15 +142,20 @@ def _clock(ms: int) -> str:
 
 
 def _listed(text: str) -> list[tuple[int, int, str]]:
-    """``(line number, start, title)`` of every line that is a time and a title."""
-    found = []
-    for number, line in enumerate(split_lines(text), 1):
-        m = _LEADING.match(line) or _TRAILING.match(line)
-        if m:
-            title = m["title"].strip(_STRIP)
-            if title:
+    """``(line number, start, title)`` of every line that starts with a time and has a
+    title; only if there is none, of every line that ends with one (``Intro - 0:00``),
+    so that prose ending in a time ("recorded at 10:30") stays out of a usual list."""
+    lines = split_lines(text)
+    for shape in (_LEADING, _TRAILING):
+        found = []
+        for number, line in enumerate(lines, 1):
+            m = shape.match(line)
+            title = m["title"].strip(_STRIP) if m else ""
+            if m and title:
                 found.append((number, _ms(m), title))
-    return found
+        if found:
+            return found
+    return []
 
 
 def _flattened(text: str) -> list[tuple[int, int, str]]:
@@ -252,7 +257,8 @@ def chapters_for_track(
     [10000, 20000, 40000]
     """
     text = description if description is not None else track.meta.get("description")
-    source = f"{track.source or '<input>'}: id {track.id}: description" if track.id else "<input>"
+    where = f"{track.source or '<input>'}: id {track.id}" if track.id else track.source
+    source = f"{where or '<input>'}: description"
     if not isinstance(text, str) or not text.strip():
         raise NoChapters("no description", source=source)
     if duration is None and track.cues:

@@ -8,7 +8,7 @@ import pickle
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from subtools import Cue, Track
@@ -140,12 +140,14 @@ def chapter_lists(draw: st.DrawFn, whole_seconds: bool = False) -> list[Chapter]
     return [Chapter(s, s + g, t) for s, g, t in zip(starts, gaps, names, strict=True)]
 
 
+@settings(max_examples=200, deadline=None)
 @given(chapter_lists())
 def test_vtt_ffmetadata_and_json_read_back_exactly(chapters: list[Chapter]) -> None:
     for fmt in ("vtt", "ffmetadata", "json"):
         assert list(read_chapters(write_chapters(chapters, fmt))) == chapters, fmt
 
 
+@settings(max_examples=200, deadline=None)
 @given(chapter_lists(whole_seconds=True))
 def test_the_description_format_reads_back(chapters: list[Chapter]) -> None:
     # A description holds whole seconds and titles a list line can hold.

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import subtools
@@ -77,6 +77,7 @@ def timed_cues(draw: st.DrawFn) -> Cue:
     return Cue(start, end, text, tuple(words))
 
 
+@settings(max_examples=200, deadline=None)
 @given(st.lists(timed_cues(), min_size=1, max_size=4))
 def test_words_are_written_to_the_grammar_and_read_back_exactly(cues: list[Cue]) -> None:
     cues.sort(key=lambda c: c.start)
@@ -91,6 +92,7 @@ def test_words_are_written_to_the_grammar_and_read_back_exactly(cues: list[Cue])
     ]
 
 
+@settings(max_examples=200, deadline=None)
 @given(timed_cues(), st.integers(-5000, 5000), st.integers(-5000, 5000))
 def test_word_times_outside_the_cue_keep_to_the_grammar(cue: Cue, early: int, late: int) -> None:
     # Repair may move a cue's edges past its words: the timestamps stay inside the cue.

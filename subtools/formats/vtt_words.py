@@ -12,18 +12,19 @@ a cue ascend strictly and fall strictly between the cue's start and end: word ti
 outside the cue are held to its edges, where the cue shows them anyway.  A cue of one
 word that spans it needs no timestamp, and reads back as a cue without words.
 
-Files are read by the WebVTT reader, which turns inline timestamps back into
-``Cue.words`` with :func:`inline_words`.
+Reading is WebVTT's: its reader turns inline timestamps back into ``Cue.words`` with
+:func:`inline_words`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from ..errors import WriteError
 from ..model import Cue, Track, Word
 from ..timecode import format_timestamp
-from .base import Format
+from .base import Format, ReadContext
 
 # The spec's timestamp: optional hours (two or more digits), minutes and seconds 00-59,
 # three digits of milliseconds.
@@ -144,10 +145,17 @@ def write(track: Track) -> str:
     return "\n".join(parts)
 
 
+def read(text: str, ctx: ReadContext) -> Iterator[Track]:
+    from .vtt import read as read_vtt
+
+    return read_vtt(text, ctx)
+
+
 FORMAT = Format(
     name="vtt-words",
     extensions=(".words.vtt",),
-    description="WebVTT with each word's time (inline timestamps), read back as WebVTT",
+    description="WebVTT with each word's time (inline timestamps)",
+    read=read,
     write=write,
     aliases=("words",),
 )
