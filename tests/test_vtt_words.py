@@ -176,6 +176,10 @@ def test_cli_convert_a_whisper_result_to_word_level_webvtt(tmp_path: Path) -> No
         check_grammar(out.read_text())
         words = [(w.start, w.end, w.text) for c in subtools.load(out) for w in c.words]
         assert words == wanted
+    # The double extension names the format, and reads back as WebVTT.
+    res = run_cli("convert", str(src), "-o", str(tmp_path / "talk.words.vtt"))
+    assert res.code == 0 and "<00:00:01.800>General" in (tmp_path / "talk.words.vtt").read_text()
+    assert subtools.load(tmp_path / "talk.words.vtt")[0].words[2].start == 1800
     res = run_cli("convert", str(src), "--out-dir", str(tmp_path / "dir"), "--to", "vtt-words")
     assert res.code == 0 and (tmp_path / "dir" / "whisper.words.vtt").exists()
 
