@@ -99,13 +99,20 @@ def write_beside(track: Track, output: str) -> str:
 
 
 def write_every_row(
-    tracks: Iterable[Track], out_dir: str, ext: str, fmt: str, duration: int | None = None
+    tracks: Iterable[Track],
+    out_dir: str,
+    ext: str,
+    fmt: str,
+    inputs: list[str],
+    duration: int | None = None,
 ) -> int:
     """Each row's chapters to ``out_dir/<id><ext>``; a row without a usable list is
     skipped with a warning naming why.  Returns how many were written."""
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    protected = {Path(i).resolve() for i in inputs if i != "-"}
     written = skipped = 0
+    seen: set[str] = set()
     for track in tracks:
         try:
             chapters = chapters_for_track(track, duration=duration)
@@ -113,12 +120,17 @@ def write_every_row(
             say(f"warning: skipped {exc}")
             skipped += 1
             continue
-        write_text(
-            write_chapters(chapters, fmt), str(folder / f"{safe_name(track.id or '_')}{ext}")
-        )
+        name = safe_name(track.id or "_")
+        # Two rows of one id get a file each, as their captions do.
+        name = f"{name}-{written + 1}" if name in seen else name
+        seen.add(name)
+        path = folder / f"{name}{ext}"
+        if path.resolve() in protected:
+            usage(f"output {path} is an input file; subtools never overwrites its input")
+        write_text(write_chapters(chapters, fmt), str(path))
         written += 1
     if skipped:
-        say(f"skipped {skipped} row{'s' if skipped != 1 else ''} without a chapter list")
+        say(f"skipped {skipped} row{'s' if skipped != 1 else ''} without a usable chapter list")
     return written
 
 
@@ -142,7 +154,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     tracks = iter_tracks_from_string(text, source=args.input, id=args.id)
     if args.out_dir:
-        written = write_every_row(tracks, args.out_dir, fmt.extension, fmt.name, duration)
+        written = write_every_row(
+            tracks, args.out_dir, fmt.extension, fmt.name, [args.input], duration
+        )
         say(f"wrote {written} file{'s' if written != 1 else ''} to {args.out_dir}")
         return 0
     track = single_track(tracks, args.input)

@@ -134,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     say(f"wrote {written} file{'s' if written != 1 else ''} to {args.out_dir}")
     if args.chapters:
         rows = open_tracks(args.input, args.from_format, encoding=args.encoding, warnings=warnings)
-        found = chapters.write_every_row(rows, args.out_dir, chapters.BESIDE, "vtt")
+        found = chapters.write_every_row(rows, args.out_dir, chapters.BESIDE, "vtt", [args.input])
         say(f"wrote {found} chapter file{'s' if found != 1 else ''} to {args.out_dir}")
     warnings.summary()
     return 0
