@@ -297,3 +297,16 @@ def test_chromium_reads_the_chapters_track_with_our_times(tmp_path: Path) -> Non
     assert isinstance(cues, list)
     got = [(c["id"], round(c["start"] * 1000), round(c["end"] * 1000), c["html"]) for c in cues]
     assert got == [(str(i), c.start, c.end, [["text", c.title]]) for i, c in enumerate(chapters, 1)]
+
+
+def test_chapters_and_word_level_webvtt_load_no_media_stack() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, subtools, subtools.chapters, subtools.cli.chapters, subtools.cli.convert; "
+        "subtools.all_formats(); "
+        "print([m for m in ('yt_dlp', 'numpy', 'ffmpeg', 'langcodes') if m in sys.modules])"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "[]"
