@@ -11,11 +11,12 @@ The check runs in named steps, each with its own small result:
 3. **Decision** (:func:`decide`): the offset most kinds agree on, and a confidence
    calibrated on real recordings (see ``benchmarks/align_real.py``): how likely the
    correction is right. A correction is applied only when it is confident.
-4. **Drift fit and splits** (:func:`local_offsets`): offsets of sliding windows; a
+4. **Drift fit and splits** (:func:`fit_drift`): offsets of sliding windows; a
    ramp is a drift that is not a standard ratio, a jump a split in the video (reported,
    not fixed).
-5. **Per cue**: the signed distance from each start to the nearest speech onset and
-   from each end to the nearest offset, after drift and offset, and a verdict.
+5. **Per cue** (:func:`check_cues`): the signed distance from each start to the
+   nearest speech onset and from each end to the nearest offset, after drift and
+   offset, and a verdict.
 
 ``offset_ms`` is what to add to the subtitle times to match the audio (subtitles 3.2 s
 late gives -3200); ``drift`` multiplies subtitle times, before the offset.
@@ -70,9 +71,9 @@ APPLY_CONFIDENCE = 0.9
 #: clean, and with music, babble or pink noise 10 dB under the speech): see
 #: benchmarks/README.md. Clarity carries most of it; whether the halves agree added
 #: nothing there, so it is a condition for applying, not a term.
-CONFIDENCE_BIAS = -2.08
-CONFIDENCE_PER_AGREEING = 0.11
-CONFIDENCE_PER_CLARITY = 6.64
+CONFIDENCE_BIAS = -3.79
+CONFIDENCE_PER_AGREEING = 0.64
+CONFIDENCE_PER_CLARITY = 11.4
 
 
 @dataclass(frozen=True)
@@ -258,7 +259,7 @@ def estimate(
     return Estimate(kind, near.peak()[0], clarity, agree)
 
 
-def decide(estimates: list[Estimate], ratio: float) -> Decision:
+def decide(estimates: list[Estimate]) -> Decision:
     """The offset most kinds agree on (the clearer on a tie), and whether to apply it."""
     if not estimates:
         return Decision(0, 0.0, False, "no evidence: too few cues or boundaries")
@@ -298,75 +299,101 @@ def align(track: Track, speech: Speech, max_offset_ms: int = 60_000) -> Alignmen
 
     ratio = 1.0
     if kinds:
-        best_ratio, _ = search_ratio(coarse, cues, kinds, max_offset_ms, speech.duration_ms)
-        ratio = best_ratio
+        ratio, _ = search_ratio(coarse, cues, kinds, max_offset_ms, speech.duration_ms)
     estimates = [
         estimate(coarse, fine, k, cues, ratio, max_offset_ms, speech.duration_ms) for k in kinds
     ]
-    decision = decide(estimates, ratio)
+    decision = decide(estimates)
     offset = decision.offset_ms
     if estimates:
         offset += _refine(cues, ratio, offset, onsets, offsets)
-    standard = ratio
+    drift = fit_drift(fine, kinds, cues, ratio, offset, onsets, offsets)
 
-    # A drift that is not a standard ratio shows as a ramp in the local offsets: fit it
-    # (robustly), unless the offsets jump (a split would bend the line).
-    window = _window_length(cues)
-    windows = local_offsets(fine, kinds, cues, ratio, offset, onsets, offsets, window)
-    fitted = ratio
-    splits = _splits(windows)
-    if len(windows) >= 3 and not splits:
-        t = np.array([w[0] for w in windows], np.float64)
-        o = np.array([w[1] for w in windows], np.float64)
-        slope, intercept = _robust_line(t, o)
-        fitted = ratio * (1.0 + slope)
-        spread_flat = float(np.median(np.abs(o - np.median(o))))
-        spread_fit = float(np.median(np.abs(o - (intercept + slope * t))))
-        span = cues[-1].end - cues[0].start
-        if (
-            len(windows) >= MIN_DRIFT_WINDOWS
-            and abs(slope) * span >= MIN_DRIFT_MS
-            and spread_fit < 0.5 * spread_flat
-        ):
-            ratio = fitted
-            offset = round(offset * (1 + slope) + intercept)
-            offset += _refine(cues, ratio, offset, onsets, offsets)
-            windows = local_offsets(fine, kinds, cues, ratio, offset, onsets, offsets, window)
-            splits = _splits(windows)
-
-    checks = []
-    starts = np.array([round(c.start * ratio) + offset for c in track], np.int64)
-    ends = np.array([round(c.end * ratio) + offset for c in track], np.int64)
-    ds = _nearest(onsets, starts, REPORT_WINDOW_MS)
-    de = _nearest(offsets, ends, REPORT_WINDOW_MS)
-    for i, cue in enumerate(track):
-        sd = None if math.isnan(ds[i]) else int(ds[i])
-        ed = None if math.isnan(de[i]) else int(de[i])
-        checks.append(CueCheck(i + 1, cue.start, cue.end, sd, ed, _verdict(sd, ed)))
+    checks = check_cues(track, drift.ratio, drift.offset_ms, onsets, offsets)
     bounds = [d for c in checks for d in (c.start_delta_ms, c.end_delta_ms)]
     within = {
         str(lim): sum(1 for d in bounds if d is not None and abs(d) <= lim) / max(len(bounds), 1)
         for lim in (100, 250, 500)
     }
     applied, reason = decision.applied, decision.reason
-    if applied and ratio == 1.0 and abs(offset) < MIN_CORRECTION_MS:
-        applied, reason = False, f"in sync: the offset found is {offset:+d} ms"
+    if applied and drift.ratio == 1.0 and abs(drift.offset_ms) < MIN_CORRECTION_MS:
+        applied, reason = False, f"in sync: the offset found is {drift.offset_ms:+d} ms"
     return Alignment(
-        offset_ms=int(offset),
-        drift=ratio,
+        offset_ms=drift.offset_ms,
+        drift=drift.ratio,
         confidence=decision.confidence,
         within=within,
-        splits=splits,
+        splits=drift.splits,
         cues=checks,
-        standard_drift=standard,
-        fitted_drift=fitted,
+        standard_drift=ratio,
+        fitted_drift=drift.fitted,
         duration_ms=speech.duration_ms,
         detector=speech.detector,
-        window_offsets=windows,
+        window_offsets=drift.windows,
         evidence=estimates,
         applied=applied,
         reason=reason,
     )
+
+
+@dataclass(frozen=True)
+class Drift:
+    """The ratio and offset after the drift fit, the ratio fitted (used or not), the
+    local offsets it was fitted to, and the splits they show."""
+
+    ratio: float
+    offset_ms: int
+    fitted: float
+    windows: list[tuple[int, int]]
+    splits: list[Split]
+
+
+def fit_drift(
+    fine: Evidence,
+    kinds: list[str],
+    cues: list[Cue],
+    ratio: float,
+    offset: int,
+    onsets: np.ndarray,
+    offsets: np.ndarray,
+) -> Drift:
+    """A drift that is not a standard ratio shows as a ramp in the local offsets: it is
+    fitted (robustly) and used when the ramp is long and clean, unless the offsets jump
+    (a split would bend the line)."""
+    window = _window_length(cues)
+    windows = local_offsets(fine, kinds, cues, ratio, offset, onsets, offsets, window)
+    splits = _splits(windows)
+    if len(windows) < MIN_DRIFT_WINDOWS or splits:
+        return Drift(ratio, offset, ratio, windows, splits)
+    t = np.array([w[0] for w in windows], np.float64)
+    o = np.array([w[1] for w in windows], np.float64)
+    slope, intercept = _robust_line(t, o)
+    fitted = ratio * (1.0 + slope)
+    spread_flat = float(np.median(np.abs(o - np.median(o))))
+    spread_fit = float(np.median(np.abs(o - (intercept + slope * t))))
+    span = cues[-1].end - cues[0].start
+    if abs(slope) * span < MIN_DRIFT_MS or spread_fit >= 0.5 * spread_flat:
+        return Drift(ratio, offset, fitted, windows, splits)
+    offset = round(offset * (1 + slope) + intercept)
+    offset += _refine(cues, fitted, offset, onsets, offsets)
+    windows = local_offsets(fine, kinds, cues, fitted, offset, onsets, offsets, window)
+    return Drift(fitted, offset, fitted, windows, _splits(windows))
+
+
+def check_cues(
+    track: Track, ratio: float, offset: int, onsets: np.ndarray, offsets: np.ndarray
+) -> list[CueCheck]:
+    """Each cue's boundaries, after drift and offset, against the nearest speech edges."""
+    starts = np.array([round(c.start * ratio) + offset for c in track], np.int64)
+    ends = np.array([round(c.end * ratio) + offset for c in track], np.int64)
+    ds = _nearest(onsets, starts, REPORT_WINDOW_MS)
+    de = _nearest(offsets, ends, REPORT_WINDOW_MS)
+    checks = []
+    for i, cue in enumerate(track):
+        sd = None if math.isnan(ds[i]) else int(ds[i])
+        ed = None if math.isnan(de[i]) else int(de[i])
+        checks.append(CueCheck(i + 1, cue.start, cue.end, sd, ed, _verdict(sd, ed)))
+    return checks
 
 
 def local_offsets(

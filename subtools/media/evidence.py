@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 JOIN_MS = 100
 #: How much audio on each side of a boundary tells a pause from speech.
 SIDE_MS = 150
-#: How close to a pause a join may be and still count as in it.
-JOIN_REACH_MS = 60
+#: How deep into a pause a join counts fully: a pause twice this long has room for it.
+PAUSE_DEPTH_MS = 250
 #: Peaks closer than this to the best one are the same peak (for clarity).
 SAME_PEAK_MS = 1000
 #: Lags scoring within this share of the peak's height of it make one plateau.
@@ -92,20 +92,16 @@ class EdgeMaps:
     def of(cls, speechness: np.ndarray) -> EdgeMaps:
         """From a per-frame speech-ness (0..1, on the 10 ms grid)."""
         side = SIDE_MS // FRAME_MS
-        reach = JOIN_REACH_MS // FRAME_MS
         x = speechness.astype(np.float64)
-        q = 1.0 - x
         before_speech = _mean_before(x, side)
         after_speech = _mean_after(x, side)
         onset = (1 - before_speech) * after_speech
         offset = before_speech * (1 - after_speech)
-        # A join is where speech stops for a while and goes on: not before the first
-        # speech or after the last.
-        pause = _max_around(q, reach)
-        spoken = np.flatnonzero(x > 0.5)
-        if len(spoken):
-            pause[: spoken[0]] = 0.0
-            pause[spoken[-1] + 1 :] = 0.0
+        # A join belongs in a pause, best in its middle: how deep into a pause each
+        # frame is (its distance to the nearer speech, up to PAUSE_DEPTH_MS). Only
+        # between the first speech and the last: a long silence before the talk
+        # starts is no place for joins.
+        pause = _pause_depth(x > 0.5, PAUSE_DEPTH_MS // FRAME_MS)
         # Centred, so that a boundary dropped anywhere scores 0 on average.
         return cls(*(m - m.mean() if len(m) else m for m in (onset, offset, pause)))
 
@@ -127,12 +123,20 @@ def _mean_after(x: np.ndarray, w: int) -> np.ndarray:
     return _mean_before(x[::-1], w)[::-1] if len(x) else x
 
 
-def _max_around(x: np.ndarray, r: int) -> np.ndarray:
-    if len(x) == 0 or r == 0:
-        return x
-    padded = np.pad(x, r, mode="edge")
-    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * r + 1)
-    out: np.ndarray = windows.max(axis=1)
+def _pause_depth(speech: np.ndarray, cap: int) -> np.ndarray:
+    """Per frame: 0 in speech, else the frames to the nearer speech (at most ``cap``)
+    over ``cap``; 0 before the first speech and after the last."""
+    n = len(speech)
+    out = np.zeros(n)
+    spoken = np.flatnonzero(speech)
+    if n == 0 or len(spoken) == 0:
+        return out
+    i = np.arange(n)
+    last = np.maximum.accumulate(np.where(speech, i, -1))
+    following = np.minimum.accumulate(np.where(speech, i, n)[::-1])[::-1]
+    inside = (last >= 0) & (following < n) & ~speech
+    depth = np.minimum(i - last, following - i)
+    out[inside] = np.minimum(depth[inside], cap) / cap
     return out
 
 
@@ -178,6 +182,8 @@ class Curve:
         far = np.abs(self.lags - self.lags[best]) >= SAME_PEAK_MS
         second = float(self.values[far].max()) if far.any() else median
         clarity = (top - second) / (top - median) if top > median else 0.0
+        if best in (0, len(self.values) - 1):
+            clarity = 0.0  # the edge of the lags searched: a slope, not a peak
         return int(self.lags[middle]), max(0.0, min(1.0, clarity))
 
     def normalised(self) -> np.ndarray:
