@@ -21,6 +21,8 @@ COMMANDS = {
     "check": ("check", "lint caption files by a style profile (changes nothing)"),
     "fetch": ("fetch", "download a talk's audio or video with yt-dlp (cached)"),
     "align": ("align", "check cue boundaries against the speech in the media; fix; draw"),
+    "chapters": ("chapters", "a description's chapter list as WebVTT, ffmetadata, JSON or text"),
+    "mux": ("mux", "put subtitle tracks and chapters into a video (streams copied)"),
 }
 
 

@@ -87,6 +87,9 @@ def dedupe_rolling(track: Track) -> DedupeResult:
             continue
         text = "\n".join(new)
         words = cue.words
+        if k and words:
+            # The repeated lines come first, and their words go with them.
+            words = words[max(0, len(words) - len(text.split())) :]
         if words and [w.text for w in words] != text.split():
             words = ()
         if k:

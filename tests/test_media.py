@@ -23,6 +23,7 @@ from subtools.media import WebRtcDetector, align, analyse, fix, render
 from subtools.media.decode import ffmpeg_exe, pcm_chunks
 from subtools.media.download import Section, fetch, youtube_id
 
+from .browser import CHROMIUM, dump_dom, flags, needs_chromium
 from .conftest import run_cli
 from .httpserve import serve
 from .synth import spans_for, talk, write_wav
@@ -227,37 +228,25 @@ def test_cli_align_errors(media: Path, tmp_path: Path) -> None:
 
 # -- the report in a real browser --------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
-
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs it)")
+@needs_chromium
 def test_html_report_renders_in_headless_chromium(
     media: Path, speech: subtools.media.Speech, tmp_path: Path
 ) -> None:
     subs = moved(truth(), shift=700)
     page = tmp_path / "report.html"
     page.write_text(render(subs, align(subs, speech), speech, "synthetic talk"))
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ]
-    dom = subprocess.run(
-        [CHROMIUM, *flags, "--dump-dom", page.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
+    dom = dump_dom(page.as_uri(), tmp_path / "profile")
     assert dom.count('class="cue ') == len(SPANS)
     shot = tmp_path / "shot.png"
     subprocess.run(
-        [CHROMIUM, *flags, "--window-size=1200,600", f"--screenshot={shot}", page.as_uri()],
+        [
+            CHROMIUM or "",
+            *flags(tmp_path / "profile"),
+            "--window-size=1200,600",
+            f"--screenshot={shot}",
+            page.as_uri(),
+        ],
         capture_output=True,
         timeout=120,
         check=True,

@@ -76,11 +76,18 @@ def get_format(name: str) -> Format:
 
 
 def format_for_path(path: str | os.PathLike[str]) -> Format | None:
-    """The format a file name's extension names, or None."""
-    suffix = os.path.splitext(path)[1].lower()
+    """The format a file name's extension names, or None; a double extension that names
+    a format of its own goes first.
+
+    >>> format_for_path("talk.words.vtt").name, format_for_path("talk.en.vtt").name
+    ('vtt-words', 'vtt')
+    """
+    stem, suffix = os.path.splitext(os.path.basename(os.fspath(path)).lower())
     if not suffix:
         return None
-    return _by_name().get(suffix.lstrip("."))
+    inner = os.path.splitext(stem)[1]
+    found = _by_name().get(f"{inner}{suffix}".lstrip(".")) if inner else None
+    return found or _by_name().get(suffix.lstrip("."))
 
 
 def detect_format(text: str) -> Format | None:

@@ -13,17 +13,17 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ParseError
-from ..model import Cue, Track, Word
+from ..model import Cue, Track
 from ..timecode import format_timestamp
 from .base import Format, ReadContext
 from .blocks import iter_blocks
 from .srt import cue_text
+from .vtt_words import inline_words
 
 if TYPE_CHECKING:
     import webvtt
 
 _TAG = re.compile(r"<[^>]*>")
-_INLINE_TIME = re.compile(r"<((?:\d+:)?\d{2}:\d{2}\.\d{3})>")
 # webvtt-py also accepts one-digit minutes and one- or two-digit milliseconds, which
 # make ".5" mean 5 ms; only the WebVTT timestamp shape is accepted here.
 _TS = r"(?:\d+:)?[0-5]\d:[0-5]\d\.\d{3}"
@@ -44,20 +44,6 @@ def plain_text(raw: str) -> str:
 
         raw = html.unescape(raw)
     return raw
-
-
-def _words(payload: str, start: int, end: int, to_ms: Any) -> tuple[Word, ...]:
-    """Word timings from inline timestamps (karaoke-style and YouTube auto-captions)."""
-    pieces = _INLINE_TIME.split(payload)
-    # pieces: text, time, text, time, text ...
-    times = [start] + [to_ms(t) for t in pieces[1::2]]
-    words: list[Word] = []
-    for i, chunk in enumerate(pieces[0::2]):
-        at = times[i]
-        until = times[i + 1] if i + 1 < len(times) else end
-        for token in plain_text(chunk).split():
-            words.append(Word(at, max(at, until), token))
-    return tuple(words)
 
 
 def read(text: str, ctx: ReadContext) -> Iterator[Track]:
@@ -124,12 +110,7 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
             continue
         block = WebVTTCueBlock.from_lines(lines)
         start, end = to_ms(block.start), to_ms(block.end)
-        words = tuple(
-            w
-            for ln in block.payload
-            if _INLINE_TIME.search(ln)
-            for w in _words(ln, start, end, to_ms)
-        )
+        words = inline_words("\n".join(block.payload), start, end)
         body = "\n".join(t for t in (plain_text(ln).strip() for ln in block.payload) if t)
         cues.append(Cue(start, end, body, words))
     track = Track(tuple(cues), source=ctx.source, language=language)

@@ -1,0 +1,161 @@
+"""Word-level WebVTT (``--to vtt-words``): each word's time as an inline timestamp.
+
+::
+
+    00:00:01.000 --> 00:00:03.000
+    Hello <00:00:01.500>world<00:00:02.200> <00:00:02.400>again
+
+The first word starts with the cue; a timestamp goes before every later word that
+starts after the one before it, and after a word followed by a pause (so its end is
+kept too).  As the cue-text grammar of the WebVTT spec requires, the timestamps inside
+a cue ascend strictly and fall strictly between the cue's start and end: word times
+outside the cue are held to its edges, where the cue shows them anyway.  A cue of one
+word that spans it needs no timestamp, and reads back as a cue without words.
+
+Reading is WebVTT's: its reader turns inline timestamps back into ``Cue.words`` with
+:func:`inline_words`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..errors import WriteError
+from ..model import Cue, Track, Word
+from ..timecode import format_timestamp
+from .base import Format, ReadContext
+
+# The spec's timestamp: optional hours (two or more digits), minutes and seconds 00-59,
+# three digits of milliseconds.
+_TIMESTAMP = re.compile(r"<(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})>")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _ms(m: re.Match[str]) -> int:
+    h, mi, s, ms = m.groups()
+    return ((int(h or 0) * 60 + int(mi)) * 60 + int(s)) * 1000 + int(ms)
+
+
+def inline_words(payload: str, start: int, end: int) -> tuple[Word, ...]:
+    """Word timings from a cue payload's inline timestamps; none without timestamps.
+
+    Each word runs from the timestamp before it (the cue's start for the first) to the
+    next timestamp (the cue's end for the last); words between the same two timestamps
+    share that span.  Other tags are removed and entities decoded.
+
+    >>> for w in inline_words("Fish <00:01.500><i>&amp;</i>\\nchips<00:02.000>", 1000, 3000):
+    ...     print(w.start, w.end, w.text)
+    1000 1500 Fish
+    1500 2000 &
+    1500 2000 chips
+    """
+    if "<" not in payload:
+        return ()
+    marks = list(_TIMESTAMP.finditer(payload))
+    if not marks:
+        return ()
+    from .vtt import plain_text
+
+    times = [start, *(_ms(m) for m in marks), end]
+    bounds = [0, *(i for m in marks for i in (m.start(), m.end())), len(payload)]
+    words: list[Word] = []
+    for i in range(len(marks) + 1):
+        at, until = times[i], times[i + 1]
+        chunk = payload[bounds[2 * i] : bounds[2 * i + 1]]
+        words.extend(Word(at, max(at, until), t) for t in plain_text(chunk).split())
+    return tuple(words)
+
+
+def _mismatch(number: int, cue: Cue) -> WriteError:
+    return WriteError(
+        f"cue {number} ({format_timestamp(cue.start)}): its word timings do not spell its "
+        "text, so they cannot be placed in it"
+    )
+
+
+def cue_payload(cue: Cue, number: int = 1) -> str:
+    """The cue's text, escaped, with a timestamp at each word (see the module's rules).
+
+    >>> cue = Cue(1000, 3000, "Hi there,\\nyou", (Word(1000, 1400, "Hi"),
+    ...     Word(1400, 2000, " there,"), Word(2500, 2900, " you")))
+    >>> print(cue_payload(cue))
+    Hi <00:00:01.400>there,<00:00:02.000>
+    <00:00:02.500>you<00:00:02.900>
+    """
+    from .srt import cue_text
+    from .vtt import escape
+
+    text = cue_text(cue.text)
+    out: list[str] = []
+    at = 0  # position in text
+    last = cue.start  # the latest time written (the cue's start to begin with)
+
+    def mark(ms: int) -> None:
+        nonlocal last
+        if last < ms < cue.end:
+            out.append(f"<{format_timestamp(ms, '.')}>")
+            last = ms
+
+    def copy_space() -> None:
+        nonlocal at
+        begin = at
+        while at < len(text) and text[at].isspace():
+            at += 1
+        out.append(text[begin:at])
+
+    words = cue.words
+    for i, word in enumerate(words):
+        letters = "".join(word.text.split())
+        if not letters:
+            continue
+        copy_space()
+        mark(word.start)
+        begin = at
+        for ch in letters:
+            while at < len(text) and text[at].isspace() and not ch.isspace():
+                at += 1
+            if at >= len(text) or text[at] != ch:
+                raise _mismatch(number, cue)
+            at += 1
+        out.append(escape(text[begin:at]))
+        following = words[i + 1].start if i + 1 < len(words) else cue.end
+        if word.end < following:
+            mark(word.end)
+    copy_space()
+    if at < len(text):
+        raise _mismatch(number, cue)
+    return "".join(out)
+
+
+def write(track: Track) -> str:
+    if not any(c.words for c in track.cues):
+        raise WriteError(
+            "no word timings in the track: word-level WebVTT needs words with times "
+            "(a Whisper result with word timestamps, or a WebVTT file with inline times)"
+        )
+    from .srt import cue_text
+    from .vtt import escape
+
+    ts = format_timestamp
+    parts = ["WEBVTT\n"]
+    for n, c in enumerate(track.cues, 1):
+        payload = cue_payload(c, n) if c.words else escape(cue_text(c.text))
+        parts.append(f"{ts(c.start, '.')} --> {ts(c.end, '.')}\n{payload}\n")
+    return "\n".join(parts)
+
+
+def read(text: str, ctx: ReadContext) -> Iterator[Track]:
+    from .vtt import read as read_vtt
+
+    return read_vtt(text, ctx)
+
+
+FORMAT = Format(
+    name="vtt-words",
+    extensions=(".words.vtt",),
+    description="WebVTT with each word's time (inline timestamps)",
+    read=read,
+    write=write,
+    aliases=("words",),
+)
