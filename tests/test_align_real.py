@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import subtools
 from subtools import Cue, Track
 from subtools.media import Speech, align, analyse, fix
 from subtools.media.decode import SAMPLE_RATE, ffmpeg_exe, pcm_chunks
@@ -173,3 +174,38 @@ def test_fix_invariants_under_random_damage(
         assert a.start <= b.start and a.end <= b.start  # order, no overlaps
     for before, after in zip(damaged, out, strict=True):
         assert after.end - after.start >= min(833, before.end - before.start)
+
+
+def test_cli_words_times_the_words_and_fixes_from_them(tmp_path: Path) -> None:
+    """``align --words`` on the first 14 s of the monologue, every boundary 300 ms off."""
+    from .conftest import run_cli
+
+    ref = json.loads((DATA / "monologue-start.json").read_text())
+    truth = Track(
+        tuple(Cue(round(c["start"] * 1000), round(c["end"] * 1000), c["text"]) for c in ref["cues"])
+    )
+    damaged = truth.with_cues(
+        Cue(c.start + (300 if i % 2 else -300), c.end + (-300 if i % 2 else 300), c.text)
+        for i, c in enumerate(truth)
+    )
+    subs, out = tmp_path / "late.srt", tmp_path / "fixed.srt"
+    damaged.save(subs)
+    media = str(DATA / "monologue-start.opus")
+    res = run_cli("align", str(subs), media, "--words", "--json", "--fix", "-o", str(out))
+    assert res.code == 0, res.err
+    report = json.loads(res.out)
+    timed = [w for ws in report["words"] if ws for w in ws]
+    assert len(timed) >= 0.8 * len(ref["words"])
+    starts: dict[str, list[int]] = {}
+    for w in ref["words"]:
+        starts.setdefault(w["word"], []).append(round(w["start"] * 1000))
+    near = [
+        min(abs(w["start_ms"] - s) for s in starts[w["text"]]) <= 100
+        for w in timed
+        if w["text"] in starts
+    ]
+    assert sum(near) / len(near) >= 0.8
+    fixed = subtools.load(out)
+    assert within(fixed, truth) >= 0.75 > within(damaged, truth)
+    for a, b in itertools.pairwise(fixed):
+        assert a.end <= b.start

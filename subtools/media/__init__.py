@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         analyse,
         make_detector,
     )
+    from .words import CueWords, align_words
 
 # Each name loads its module on first use, so that `align` can start ffmpeg before the
 # rest of the package (and numpy) is imported.
@@ -41,6 +42,8 @@ _WHERE = {
     "EnergyDetector": "speech",
     "SileroDetector": "speech",
     "make_detector": "speech",
+    "CueWords": "words",
+    "align_words": "words",
     "Speech": "speech",
     "SpeechDetector": "speech",
     "WebRtcDetector": "speech",
@@ -57,6 +60,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "Alignment",
     "CueCheck",
+    "CueWords",
     "Decision",
     "EnergyDetector",
     "Estimate",
@@ -68,6 +72,7 @@ __all__ = [
     "Split",
     "WebRtcDetector",
     "align",
+    "align_words",
     "analyse",
     "fetch",
     "fix",

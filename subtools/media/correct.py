@@ -52,8 +52,10 @@ STRONG_PAUSE_MS = 250
 JOIN_PAUSE_MS = 120
 #: The nearest candidate is taken only when the next is this many times further.
 CLEAR_RATIO = 2.0
-#: Word timings are used for a cue from this score on.
-WORDS_MIN_SCORE = 0.5
+#: Word timings set a cue's boundaries from this score on (the share of its words found,
+#: near where the cue was given): below it, fillers and words said in both neighbours
+#: are too often placed in the neighbour's speech.
+WORDS_MIN_SCORE = 0.8
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ def word_times(
             for c in track
         )
     pcm = np.frombuffer(b"".join(pcm_chunks(media)), np.int16)
-    found = align_words(moved, pcm, workers=workers)
+    found = align_words(moved, pcm, language=track.language or "en", workers=workers)
     out: list[tuple[Word, ...] | None] = [None] * len(track)
     why: dict[str, int] = {}
     for cw in found:
