@@ -10,16 +10,10 @@ next line, its word timings (from the ``<c>`` tags) kept.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from collections.abc import Sequence
 
-from .changes import Change
+from .changes import Change, StepResult
 from .model import Cue, Track
-
-
-@dataclass(frozen=True)
-class DedupeResult:
-    track: Track
-    changes: list[Change]
 
 
 def _lines(cue: Cue) -> list[str]:
@@ -63,8 +57,9 @@ def is_rolling(track: Track, timed: bool = False) -> bool:
     return rolling >= 0.4 * (len(cues) - 1) / 2 and rolling >= 2
 
 
-def dedupe_rolling(track: Track) -> DedupeResult:
+def dedupe_rolling(track: Track, origin: Sequence[int] | None = None) -> StepResult:
     """Each spoken line once: repeated lines dropped, bridges removed, times chained.
+    ``origin`` numbers the input cues as the changes name them (default 1, 2, ...).
 
     >>> rolling = Track((Cue(0, 2000, "a b"), Cue(2000, 2010, "a b"),
     ...                  Cue(2010, 4000, "a b\\nc d"), Cue(4000, 4010, "c d"),
@@ -72,10 +67,12 @@ def dedupe_rolling(track: Track) -> DedupeResult:
     >>> [(c.start, c.end, c.text) for c in dedupe_rolling(rolling).track]
     [(0, 2010, 'a b'), (2010, 4010, 'c d'), (4010, 6000, 'e f')]
     """
+    numbers = StepResult.numbers(track, origin)
     out: list[Cue] = []
+    out_origin: list[int] = []
     changes: list[Change] = []
     prev: list[str] = []
-    for n, cue in enumerate(track.cues, 1):
+    for n, cue in zip(numbers, track.cues, strict=True):
         lines = _lines(cue)
         k = _repeated(prev, lines)
         if lines:
@@ -95,10 +92,11 @@ def dedupe_rolling(track: Track) -> DedupeResult:
         if k:
             changes.append(Change(n, "text", cue.text, text, "rolling"))
         out.append(Cue(cue.start, cue.end, text, words))
+        out_origin.append(n)
     # Each line lasts from its first appearance until the next line appears.
     for i in range(len(out) - 1):
         a, b = out[i], out[i + 1]
         if b.start > a.start and a.end != b.start:
-            changes.append(Change(i + 1, "end", a.end, b.start, "rolling"))
+            changes.append(Change(out_origin[i], "end", a.end, b.start, "rolling"))
             out[i] = Cue(a.start, b.start, a.text, a.words)
-    return DedupeResult(track.with_cues(out), changes)
+    return StepResult(track.with_cues(out), changes, tuple(out_origin))

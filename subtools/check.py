@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from .model import Track
-from .repair import reading_time, too_fast
 from .style import Profile, get_profile
 from .timecode import format_clock
 from .wrap.lines import Tokens, text_width
@@ -100,13 +99,13 @@ def check(track: Track, profile: Profile | str | None = None) -> list[Finding]:
             )
         elif cue.duration > prof.max_duration:
             add("duration_too_long", f"{cue.duration} ms, over {prof.max_duration} ms")
-        if cue.text.strip() and too_fast(cue, prof):
+        if cue.text.strip() and prof.too_fast(cue):
             chars = len(cue.text.replace("\n", " "))
             speed = chars / (cue.duration / 1000) if cue.duration > 0 else float("inf")
             add(
                 "cps_too_high",
                 f"{speed:.1f} characters a second",
-                fixable=_room(track, n - 1, prof) >= reading_time(cue.text, prof),
+                fixable=_room(track, n - 1, prof) >= prof.reading_time(cue.text),
             )
         lines = cue.text.split("\n")
         for line in lines:

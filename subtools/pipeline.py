@@ -1,30 +1,40 @@
-"""The default processing: wrap, then repair, by one profile."""
+"""The default processing: dedupe, wrap, then repair, by one profile.
+
+Each step keeps the contract of :class:`~subtools.changes.StepResult`: it takes a
+track (and the input number of each of its cues) and returns a new track, its changes
+and the input number of each new cue, so every change names a cue of the input.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .changes import Change
+from .changes import Change, StepResult, summarize
+from .dedupe import dedupe
 from .model import Track
-from .repair import RepairResult, repair, summarize
+from .repair import RepairResult, repair
 from .style import OverlapStrategy, Profile, get_profile
 from .wrap import WrapResult, merge_orphans, wrap
 
+#: Wrap-and-repair rounds after the first, at most (see :func:`process`).
+_SETTLE_ROUNDS = 4
+
 
 @dataclass(frozen=True)
-class ProcessResult:
-    """The finished track, and what wrapping and repair did to get there."""
+class ProcessResult(StepResult):
+    """The finished track, every change of every step (numbered by the input, with
+    the output number where it differs), and what wrapping and repair left."""
 
-    track: Track
-    wrapped: WrapResult
-    repaired: RepairResult
+    wrapped: WrapResult = field(kw_only=True)
+    repaired: RepairResult = field(kw_only=True)
 
     @property
-    def changes(self) -> list[Change]:
-        return self.wrapped.changes + self.repaired.changes
+    def unresolved(self) -> dict[str, list[int]]:
+        """Kinds of problem left, each with the numbers of the output cues showing it."""
+        return self.repaired.unresolved
 
     def summary(self) -> str:
-        text = summarize(self.changes, self.repaired.unresolved)
+        text = summarize(self.changes, self.unresolved)
         if self.wrapped.rewrapped:
             n = self.wrapped.rewrapped
             text = f"wrapped {n} cue{'s' if n != 1 else ''}; {text}"
@@ -32,46 +42,74 @@ class ProcessResult:
 
 
 def process(
-    track: Track, profile: Profile | str | None = None, overlap: OverlapStrategy = "trim"
+    track: Track,
+    profile: Profile | str | None = None,
+    overlap: OverlapStrategy = "trim",
+    rolling: bool | None = None,
 ) -> ProcessResult:
-    """Broadcast-ready captions: wrap lines and split long cues, then repair the timing.
+    """Broadcast-ready captions: cues shown twice shown once (rolling auto-captions too,
+    see :func:`~subtools.dedupe.dedupe`), lines wrapped and long cues split, timing
+    repaired.
 
     >>> from subtools import from_segments
     >>> track = from_segments([{"start": 0.0, "end": 0.4, "text": " Hi."},
     ...                        {"start": 0.3, "end": 2.0, "text": " Welcome back."}])
-    >>> [(c.start, c.end, c.text) for c in process(track).track]
+    >>> result = process(track)
+    >>> [(c.start, c.end, c.text) for c in result.track]
     [(0, 2000, 'Hi. Welcome back.')]
+    >>> [c.describe() for c in result.changes]
+    ["cue 1: text ['Hi.', 'Welcome back.'] -> ['Hi. Welcome back.'] (orphan-merge)"]
     """
     prof = get_profile(profile)
-    wrapped = wrap(track, prof)
-    repaired = repair(wrapped.track, prof, overlap)
+    deduped = dedupe(track, rolling)
+    wrapped = wrap(deduped.track, prof, deduped.origin)
+    repaired = repair(wrapped.track, prof, overlap, wrapped.origin)
+    changes = deduped.changes + wrapped.changes + repaired.changes
     # Repair moves times, and with them the pauses that decide whether an orphan may
     # join its neighbour, and it may merge cues into more lines than the profile has:
     # wrap and repair again until nothing moves, so that processing the result once
     # more changes nothing.
-    changes = list(repaired.changes)
-    latest = repaired.changes
     for _ in range(_SETTLE_ROUNDS):
-        # Only a repair that changed some text (a merge, a split) needs a full re-wrap;
-        # moved times can only change which orphans may join a neighbour.
-        texts_changed = any(c.field == "text" for c in latest)
-        rewrapped = (
-            wrap(repaired.track, prof) if texts_changed else merge_orphans(repaired.track, prof)
-        )
-        if not rewrapped.changes and not rewrapped.rewrapped:
+        settled = _settle(repaired, prof, overlap)
+        if settled is None:
             break
-        again = repair(rewrapped.track, prof, overlap)
-        if again.track.cues == repaired.track.cues:
-            # Text with no room to be split: wrap splits it, repair merges it back.
-            break
-        changes += rewrapped.changes + again.changes
-        latest = again.changes
-        repaired = RepairResult(again.track, changes, again.unresolved)
+        rewrapped, repaired = settled
+        changes += rewrapped.changes + repaired.changes
     if repaired.track.cues == track.cues:
         # Steps that undid each other are no change; say so, so a second run is silent.
-        wrapped = WrapResult(track, [], 0)
-        repaired = RepairResult(track, [], repaired.unresolved)
-    return ProcessResult(repaired.track, wrapped, repaired)
+        return ProcessResult(
+            track, [], StepResult.numbers(track, None), wrapped=wrapped, repaired=repaired
+        )
+    return ProcessResult(
+        repaired.track,
+        _with_output_numbers(changes, repaired.origin),
+        repaired.origin,
+        wrapped=wrapped,
+        repaired=repaired,
+    )
 
 
-_SETTLE_ROUNDS = 4
+def _settle(
+    repaired: RepairResult, prof: Profile, overlap: OverlapStrategy
+) -> tuple[WrapResult, RepairResult] | None:
+    """One more round of wrap and repair; None when it changes nothing (or only undoes
+    itself: text with no room, split by wrap, merged by repair)."""
+    # Only a repair that changed some text (a merge, a split) needs a full re-wrap;
+    # moved times can only change which orphans may join a neighbour.
+    step = wrap if any(c.field == "text" for c in repaired.changes) else merge_orphans
+    rewrapped = step(repaired.track, prof, repaired.origin)
+    if not rewrapped.changes and not rewrapped.rewrapped:
+        return None
+    again = repair(rewrapped.track, prof, overlap, rewrapped.origin)
+    if again.track.cues == repaired.track.cues:
+        return None
+    return rewrapped, again
+
+
+def _with_output_numbers(changes: list[Change], origin: tuple[int, ...]) -> list[Change]:
+    """The changes, each with the number its input cue has in the output where that
+    differs (the first output cue that came from it)."""
+    now: dict[int, int] = {}
+    for out, came_from in enumerate(origin, 1):
+        now.setdefault(came_from, out)
+    return [c if now.get(c.cue, c.cue) == c.cue else c._replace(out=now[c.cue]) for c in changes]

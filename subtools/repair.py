@@ -29,12 +29,15 @@ No pass drops text: a cue that would vanish gives its text to a neighbour.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from .changes import Change, count_rules
+from .changes import Change, StepResult, summarize
+from .dedupe import drop_duplicates
+from .errors import UsageError
 from .model import Cue, Track
 from .style import OVERLAP_STRATEGIES, OverlapStrategy, Profile, get_profile
+from .wrap import split_cue
 
 #: Cues that share this much of the longer one's span are the same caption twice over.
 _SAME_SPAN = 0.9
@@ -79,69 +82,25 @@ class _Work:
 
 
 @dataclass(frozen=True)
-class RepairResult:
+class RepairResult(StepResult):
     """The repaired track, every change, and what could not be repaired.
 
     ``unresolved`` maps a kind (``duration_too_short``, ``cps_too_high``) to the numbers
     of the cues (in the repaired track) still showing it.
     """
 
-    track: Track
-    changes: list[Change]
-    unresolved: dict[str, list[int]]
+    unresolved: dict[str, list[int]] = field(default_factory=dict)
 
     def summary(self) -> str:
         """One line, e.g. ``fixed 12 overlaps, 3 short cues; 2 cues still too fast to read``."""
         return summarize(self.changes, self.unresolved)
 
 
-_LABELS = {
-    "order": ("cue out of order", "cues out of order"),
-    "duplicate": ("duplicate", "duplicates"),
-    "empty": ("empty cue", "empty cues"),
-    "negative_duration": ("negative duration", "negative durations"),
-    "zero_duration": ("zero duration", "zero durations"),
-    "overlap": ("overlap", "overlaps"),
-    "same_span": ("cue shown twice over", "cues shown twice over"),
-    "gap": ("gap under the minimum", "gaps under the minimum"),
-    "chain": ("gap chained", "gaps chained"),
-    "min_duration": ("short cue", "short cues"),
-    "max_duration": ("long cue", "long cues"),
-    "reading_speed": ("fast cue", "fast cues"),
-    "split": ("long segment split", "long segments split"),
-    "orphan-merge": ("orphan merged", "orphans merged"),
-    "orphan-rebalance": ("orphan rebalanced", "orphans rebalanced"),
-    "rolling": ("rolling caption line", "rolling caption lines"),
-}
-_UNRESOLVED = {
-    "duration_too_short": "too short (no free time)",
-    "cps_too_high": "too fast to read",
-}
-
-
-def summarize(changes: list[Change], unresolved: dict[str, list[int]] | None = None) -> str:
-    """A one-line account of changes by rule, and of what is left.
-
-    >>> summarize([Change(1, "end", 5, 4, "overlap"), Change(2, "end", 9, 8, "overlap")],
-    ...           {"cps_too_high": [7]})
-    'fixed 2 overlaps; 1 cue still too fast to read'
-    """
-    counts = count_rules(changes)
-    parts = []
-    for rule, n in counts.items():
-        one, many = _LABELS.get(rule, (rule, rule))
-        parts.append(f"{n} {one if n == 1 else many}")
-    text = f"fixed {', '.join(parts)}" if parts else "nothing to fix"
-    left = []
-    for kind, cues in (unresolved or {}).items():
-        if cues:
-            n = len(cues)
-            left.append(f"{n} cue{'s' if n != 1 else ''} still {_UNRESOLVED.get(kind, kind)}")
-    return text + ("; " + ", ".join(left) if left else "")
-
-
 def repair(
-    track: Track, profile: Profile | str | None = None, overlap: OverlapStrategy = "trim"
+    track: Track,
+    profile: Profile | str | None = None,
+    overlap: OverlapStrategy = "trim",
+    origin: Sequence[int] | None = None,
 ) -> RepairResult:
     """Repair the timing of a track by the profile; see the module for the passes.
 
@@ -154,11 +113,11 @@ def repair(
     'fixed 1 zero duration, 1 overlap'
     """
     if overlap not in OVERLAP_STRATEGIES:
-        from .errors import UsageError
-
         raise UsageError(f"unknown overlap strategy {overlap!r} ({', '.join(OVERLAP_STRATEGIES)})")
     prof = get_profile(profile)
-    work = _Work(list(track.cues), list(range(1, len(track) + 1)), prof)
+    # Exact duplicates first, by the dedupe step's own rule.
+    unique = drop_duplicates(track, origin)
+    work = _Work(list(unique.track.cues), list(unique.origin), prof, list(unique.changes))
     passes: list[Callable[[_Work], object]] = [
         _normalize,
         _durations,
@@ -178,7 +137,7 @@ def repair(
         for step in (_max_duration, _min_duration, _reading_speed):
             step(work)
     repaired = track.with_cues(work.cues)
-    return RepairResult(repaired, work.changes, _unresolved(repaired, prof))
+    return RepairResult(repaired, work.changes, tuple(work.origin), _unresolved(repaired, prof))
 
 
 # -- passes ----------------------------------------------------------------------------
@@ -193,42 +152,13 @@ def _normalize(w: _Work) -> None:
                 w.changes.append(Change(w.origin[old], "position", old + 1, new + 1, "order"))
         w.cues = [w.cues[i] for i in order]
         w.origin = [w.origin[i] for i in order]
-    # Sorted, exact duplicates share a start: compare each cue with the earlier cues of
-    # the same start only.
-    i = 0
-    run = 0  # index of the first cue with the current start
-    while i < len(w.cues):
-        cue = w.cues[i]
-        if i == 0 or cue.start != w.cues[i - 1].start:
-            run = i
-            if cue.text and not cue.text[0].isspace() and not cue.text[-1].isspace():
-                i += 1  # the first of its start, text with no space around: nothing to do
-                continue
-        if not cue.text.strip():
-            w.changes.append(Change(w.origin[i], "text", cue.text, None, "empty"))
-        elif any(c.end == cue.end and c.text == cue.text for c in w.cues[run:i]):
-            # The same caption twice: one copy keeps the text, none of it is lost.
-            w.changes.append(Change(w.origin[i], "text", cue.text, None, "duplicate"))
-        else:
-            i += 1
-            continue
-        del w.cues[i]
-        del w.origin[i]
-
-
-def reading_time(text: str, prof: Profile) -> int:
-    """The ms a reader needs for the text at the profile's speed (at least the minimum).
-
-    >>> reading_time("Twenty characters!!!", get_profile("netflix"))
-    1000
-    """
-    need = prof.min_duration
-    chars = len(text.replace("\n", " "))
-    if prof.max_cps:
-        need = max(need, round(chars * 1000 / prof.max_cps))
-    if prof.max_wps:
-        need = max(need, round(len(text.split()) * 1000 / prof.max_wps))
-    return min(need, prof.max_duration)
+    kept = [i for i, c in enumerate(w.cues) if c.text.strip()]
+    if len(kept) < len(w.cues):
+        for i, cue in enumerate(w.cues):
+            if not cue.text.strip():
+                w.changes.append(Change(w.origin[i], "text", cue.text, None, "empty"))
+        w.cues = [w.cues[i] for i in kept]
+        w.origin = [w.origin[i] for i in kept]
 
 
 def _room_after(w: _Work, i: int) -> int | None:
@@ -253,7 +183,7 @@ def _durations(w: _Work) -> None:
         if cue.end > cue.start:
             continue
         rule = "zero_duration" if cue.end == cue.start else "negative_duration"
-        end = cue.start + reading_time(cue.text, w.profile)
+        end = cue.start + w.profile.reading_time(cue.text)
         limit = _room_after(w, i)
         if limit is not None:
             end = min(end, limit)
@@ -372,7 +302,7 @@ def _max_duration(w: _Work) -> None:
             i += 1
             continue
         if len(cue.text.replace("\n", " ")) > prof.max_chars and len(cue.text.split()) > 1:
-            pieces = _split_by_duration(cue, prof)
+            pieces = split_cue(cue, prof)
             if len(pieces) > 1:
                 w.changes.append(
                     Change(w.origin[i], "text", cue.text, [p.text for p in pieces], "max_duration")
@@ -385,21 +315,15 @@ def _max_duration(w: _Work) -> None:
         i += 1
 
 
-def _split_by_duration(cue: Cue, prof: Profile) -> list[Cue]:
-    from .wrap.cues import split_cue
-
-    return split_cue(cue, prof)
-
-
 def _reading_speed(w: _Work) -> None:
     prof = w.profile
     for i in _too_fast(w.cues, prof):
-        _extend(w, i, reading_time(w.cues[i].text, prof), "reading_speed")
+        _extend(w, i, prof.reading_time(w.cues[i].text), "reading_speed")
 
 
 def _too_fast(cues: list[Cue] | tuple[Cue, ...], prof: Profile) -> list[int]:
-    """Indices of the cues :func:`too_fast` finds."""
-    return [i for i, c in enumerate(cues) if too_fast(c, prof)]
+    """Indices of the cues too fast to read."""
+    return [i for i, c in enumerate(cues) if prof.too_fast(c)]
 
 
 def _unresolved(track: Track, prof: Profile) -> dict[str, list[int]]:
@@ -409,21 +333,4 @@ def _unresolved(track: Track, prof: Profile) -> dict[str, list[int]]:
     return {"duration_too_short": short, "cps_too_high": fast}
 
 
-def too_fast(cue: Cue, prof: Profile) -> bool:
-    """Whether the cue is above the profile's reading speed (line breaks count as spaces).
-
-    >>> too_fast(Cue(0, 1000, "x" * 21), get_profile("netflix"))
-    True
-    """
-    ms = cue.end - cue.start
-    if ms <= 0:
-        return True
-    cps = prof.max_cps
-    # chars / seconds > cps, in integers: chars * 1000 > cps * ms
-    if cps and len(cue.text) * 1000 > cps * ms:
-        return True
-    wps = prof.max_wps
-    return bool(wps and len(cue.text.split()) * 1000 > wps * ms)
-
-
-__all__ = ["OVERLAP_STRATEGIES", "RepairResult", "reading_time", "repair", "summarize", "too_fast"]
+__all__ = ["OVERLAP_STRATEGIES", "RepairResult", "repair", "summarize"]

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import UsageError
+
+if TYPE_CHECKING:
+    from .model import Cue
 
 #: How repair parts overlapping cues (see :mod:`subtools.repair`).
 OverlapStrategy = Literal["trim", "shift", "split", "merge"]
@@ -56,10 +59,37 @@ class Profile:
         """Gaps under this many ms are closed to :attr:`min_gap`."""
         return round(self.chain_frames * 1000 / self.fps)
 
-    @property
-    def max_line_chars(self) -> int:
-        """Characters a full cue holds."""
-        return self.max_chars * self.max_lines
+    def reading_time(self, text: str) -> int:
+        """The ms a reader needs for the text at this speed (at least the minimum
+        duration, at most the maximum).
+
+        >>> NETFLIX.reading_time("Twenty characters!!!")
+        1000
+        """
+        need = self.min_duration
+        chars = len(text.replace("\n", " "))
+        if self.max_cps:
+            need = max(need, round(chars * 1000 / self.max_cps))
+        if self.max_wps:
+            need = max(need, round(len(text.split()) * 1000 / self.max_wps))
+        return min(need, self.max_duration)
+
+    def too_fast(self, cue: Cue) -> bool:
+        """Whether the cue is above this reading speed (line breaks count as spaces).
+
+        >>> from subtools import Cue
+        >>> NETFLIX.too_fast(Cue(0, 1000, "x" * 21)), NETFLIX.too_fast(Cue(0, 1000, "x" * 20))
+        (True, False)
+        """
+        ms = cue.end - cue.start
+        if ms <= 0:
+            return True
+        cps = self.max_cps
+        # chars / seconds > cps, in integers: chars * 1000 > cps * ms
+        if cps and len(cue.text) * 1000 > cps * ms:
+            return True
+        wps = self.max_wps
+        return bool(wps and len(cue.text.split()) * 1000 > wps * ms)
 
     def but(self, **changes: Any) -> Profile:
         """A copy with some fields changed; ``None`` values are ignored (unset flags)."""

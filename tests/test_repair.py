@@ -14,6 +14,7 @@ import subtools
 from subtools import Cue, Track
 from subtools.autocaptions import dedupe_rolling, is_rolling
 from subtools.check import check
+from subtools.dedupe import dedupe
 from subtools.pipeline import process
 from subtools.repair import repair
 from subtools.style import NETFLIX, YOUTUBE
@@ -197,9 +198,14 @@ ROLLING = DATA / "rolling-autocaptions.vtt"
 SPOKEN = (DATA / "rolling-autocaptions.words.txt").read_text().split()
 
 
-def test_rolling_fixture_reads_each_word_once_in_order() -> None:
-    track = subtools.load(ROLLING)
+def test_rolling_fixture_is_read_as_written_and_deduped_as_a_step() -> None:
+    written = subtools.load(ROLLING)
+    assert written.words != SPOKEN  # reading changes no content
+    # Word timings are the evidence: the dedupe step undoes them without being asked.
+    track = dedupe(written).track
     assert track.words == SPOKEN
+    assert dedupe(written, rolling=False).track == written
+    assert process(written).track.words == SPOKEN
     for a, b in itertools.pairwise(track):
         assert a.end <= b.start
     # every line of several words keeps the word timings of its <c> tags
@@ -226,6 +232,14 @@ def test_rolling_lines_converted_to_srt_are_deduped_with_the_flag(tmp_path: Path
     assert is_rolling(plain) and plain.words != SPOKEN
     assert dedupe_rolling(plain).track.words == SPOKEN
     res = run_cli("convert", str(src), "--dedupe", "--to", "txt")
+    assert res.code == 0, res.err
+    assert res.out.split() == SPOKEN
+
+
+def test_webvtt_auto_captions_are_recognised_without_the_flag() -> None:
+    from .conftest import run_cli
+
+    res = run_cli("convert", str(ROLLING), "--to", "txt")
     assert res.code == 0, res.err
     assert res.out.split() == SPOKEN
 

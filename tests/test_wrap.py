@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import textwrap
 from pathlib import Path
 
@@ -12,10 +13,10 @@ from hypothesis import strategies as st
 
 import subtools
 from subtools import Cue, Track, Word
-from subtools.style import BBC, NETFLIX, YOUTUBE, get_profile
-from subtools.wrap import Tokens, best_lines, split_cue, text_width, wrap, wrap_text
-from subtools.wrap.cues import _split, _split_ascii
-from subtools.wrap.lines import two_lines_ascii
+from subtools.pipeline import process
+from subtools.style import BBC, NETFLIX, PROFILES, YOUTUBE, Profile, get_profile
+from subtools.wrap import Tokens, best_lines, split_cue, split_points, text_width, wrap, wrap_text
+from subtools.wrap.cues import _cut_layers, _piece_ends
 from subtools.wrap.rules import BAD_LINE_ENDS, ENGLISH, FALLBACK, STRIP
 
 # -- line breaking -----------------------------------------------------------------------
@@ -81,21 +82,9 @@ def test_cjk_width_and_breaks_between_characters() -> None:
 
 
 def test_fallback_rules_use_punctuation_and_balance() -> None:
-    out = best_lines(Tokens.of("uno dos tres, cuatro cinco seis siete ocho"), 0, 8, 30, 2, FALLBACK)
+    tk = Tokens.of("uno dos tres, cuatro cinco seis siete ocho", FALLBACK)
+    out = best_lines(tk, 0, 8, 30, 2)
     assert out[0].endswith("tres,")
-
-
-def test_fast_path_agrees_with_general_path() -> None:
-    texts = [
-        "So the idea here is that we take an image and we augment it strongly.",
-        "Now the usual data set size is about 50,000. It goes to 94.9%, nice.",
-        "and that is the whole thing (the model, the loss and the data), right",
-    ]
-    for text in texts:
-        tk = Tokens.of(text)
-        assert two_lines_ascii(text, 42, ENGLISH) == "\n".join(
-            best_lines(tk, 0, tk.n, 42, 2, ENGLISH)
-        )
 
 
 # -- profiles -----------------------------------------------------------------------------
@@ -224,21 +213,90 @@ def test_splitting_keeps_order_words_and_span(
         assert len(parts) <= lines and all(len(p) <= limit for p in parts)
 
 
-@settings(max_examples=500, deadline=None)
-@given(_words, st.integers(12, 50), st.integers(0, 60_000), st.integers(0, 30_000))
-@example(["a", "a", "aaaaaaaaaaa", "a"], 12, 0, 0)  # the first space past the window counts
-def test_fast_splitter_agrees_with_general_splitter(
-    words: list[str], limit: int, start: int, length: int
+# -- one rule for every script -----------------------------------------------------------
+
+#: Words the English rules name: the twin leaves them as they are.
+_NAMED = ENGLISH.never_after | ENGLISH.break_before
+
+
+def _twin_word(match: re.Match[str]) -> str:
+    word = match.group()
+    return word if word.strip(STRIP).lower() in _NAMED else word.replace("e", "é")
+
+
+def twin(text: str) -> str:
+    """The text with every ``e`` of the words the rules do not name made ``é``: the
+    same widths, the same rules, only no longer ASCII.
+
+    >>> twin("the best idea")
+    'the bést idéa'
+    """
+    return re.sub(r"\S+", _twin_word, text)
+
+
+def _twin_track(track: Track) -> Track:
+    return track.with_cues(
+        [
+            Cue(
+                c.start,
+                c.end,
+                twin(c.text),
+                tuple(Word(w.start, w.end, twin(w.text)) for w in c.words),
+            )
+            for c in track
+        ]
+    )
+
+
+def assert_twins_agree(track: Track, profile: Profile) -> None:
+    """Wrapping and processing a track and its twin give the same cues, times included."""
+    for step in (lambda t: wrap(t, profile).track, lambda t: process(t, profile).track):
+        ours, theirs = step(track), step(_twin_track(track))
+        assert [(c.start, c.end, twin(c.text)) for c in ours] == [
+            (c.start, c.end, c.text) for c in theirs
+        ]
+
+
+_segment = st.tuples(_words, st.integers(0, 3000), st.integers(0, 30_000))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_segment, min_size=1, max_size=6), st.sampled_from(sorted(PROFILES)))
+@example([(["see", "the", "tree", "here", "eve"] * 20, 0, 9000)], "netflix")
+def test_non_ascii_twin_gives_the_same_cues(
+    segments: list[tuple[list[str], int, int]], name: str
 ) -> None:
-    # The string path splits single-spaced ASCII text that two lines cannot hold (most
-    # long segments); it must cut exactly where the token path would.
-    text = " ".join(words)
-    assume(two_lines_ascii(text, limit, ENGLISH) is None)
-    profile = NETFLIX.but(max_chars=limit)
-    cue = Cue(start, start + length, text)
-    fast = _split_ascii(cue, profile, ENGLISH)
-    if fast is not None:
-        assert fast == _split(cue, Tokens.of(text), profile, ENGLISH)
+    cues = []
+    at = 0
+    for words, pause, length in segments:
+        at += pause
+        cues.append(Cue(at, at + length, " ".join(words)))
+        at += length
+    assert_twins_agree(Track(tuple(cues)), PROFILES[name])
+
+
+def test_non_ascii_twin_on_the_dataset(dataset: Path) -> None:
+    for track in subtools.load_all(dataset):
+        assert_twins_agree(track, NETFLIX)
+
+
+def test_cuts_are_chosen_as_a_whole() -> None:
+    # Two sentences of unequal length: the cut takes the sentence end, not the middle;
+    # a one-word piece costs more than an uneven one.
+    tk = Tokens.of("We start here today. So this is where the long part of the text goes on.")
+    assert split_points(tk, NETFLIX.but(max_chars=30), 4000) == [4]
+    tk = Tokens.of("Yes. So this is where the long part of the text goes on and on.")
+    assert tk.toks[split_points(tk, NETFLIX.but(max_chars=30), 4000)[0]] == "of"
+
+
+@pytest.mark.parametrize("n", [2_000, 8_000, 32_000])
+def test_long_cue_takes_linear_work(n: int) -> None:
+    # Counted, not timed: the cheapest-cut search compares each candidate cut with the
+    # candidates of the cut before, a few per token whatever the length of the text.
+    words = ["word", "and", "the", "sentence.", "x", "elaborately,"]
+    tk = Tokens.of(" ".join(words[(i * i) % 6] for i in range(n)))
+    layers = _cut_layers(_piece_ends(tk, 42, 2, float(tk.pre[tk.n])), tk.n)
+    assert sum(len(a) * len(b) for a, b in itertools.pairwise(layers)) <= 20 * n
 
 
 # -- the real dataset ---------------------------------------------------------------------

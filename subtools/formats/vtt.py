@@ -113,11 +113,7 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
         words = inline_words("\n".join(block.payload), start, end)
         body = "\n".join(t for t in (plain_text(ln).strip() for ln in block.payload) if t)
         cues.append(Cue(start, end, body, words))
-    track = Track(tuple(cues), source=ctx.source, language=language)
-    from ..autocaptions import dedupe_rolling, is_rolling
-
-    # YouTube's auto-captions repeat every line in the next cue; read them as spoken.
-    yield dedupe_rolling(track).track if is_rolling(track, timed=True) else track
+    yield Track(tuple(cues), source=ctx.source, language=language)
 
 
 def escape(text: str) -> str:

@@ -3,7 +3,8 @@
 Text is held as tokens with prefix sums of their display widths, so the width of any
 run of tokens is one subtraction and the lines a run needs are a few bisections.
 Widths are display columns: CJK characters are two wide, and a CJK run may break
-between characters (never before closing punctuation).
+between characters (never before closing punctuation).  Every break is scored by
+:meth:`BreakRules.score <subtools.wrap.rules.BreakRules.score>`, whatever the script.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from itertools import accumulate, pairwise
+from itertools import accumulate
 
-from .rules import BEFORE_CONNECTIVE, CLAUSE, ENGLISH, INTRA, PLAIN, SENTENCE, BreakRules
+from .rules import ENGLISH, BreakRules
 
 #: Characters that may not start a line (they close a CJK phrase).
 _NO_LINE_START = frozenset(
@@ -38,7 +39,7 @@ def char_width(ch: str) -> int:
 
 
 def text_width(text: str) -> int:
-    """Display columns of a line.
+    """Display columns of a line (for ASCII, its length: a shortcut, same answer).
 
     >>> text_width("hello"), text_width("字幕です")
     (5, 8)
@@ -49,28 +50,34 @@ def text_width(text: str) -> int:
 
 
 class Tokens:
-    """Tokens of a text, with spaces between them or not (inside a CJK run).
+    """Tokens of a text, with spaces between them or not (inside a CJK run), and the
+    rules that score a break between two of them.
 
     ``spaced[i]`` tells whether a space comes before token ``i``; ``spaced[n]`` is 1 so
-    that every token is followed by a separator in the prefix sums.
+    that every token is followed by a separator in the prefix sums ``pre``.
     """
 
-    __slots__ = ("n", "pre", "spaced", "toks")
+    __slots__ = ("n", "pre", "rules", "spaced", "toks")
 
     def __init__(
-        self, toks: list[str], spaced: list[int] | None = None, widths: Sequence[int] | None = None
+        self,
+        toks: list[str],
+        spaced: list[int] | None = None,
+        widths: Sequence[int] | None = None,
+        rules: BreakRules = ENGLISH,
     ) -> None:
         self.toks = toks
         self.n = n = len(toks)
         if spaced is None:
             spaced = [1] * (n + 1)
         self.spaced = spaced
+        self.rules = rules
         w = widths if widths is not None else [len(t) for t in toks]
         # pre[i] = width of tokens[:i], each followed by its separator
         self.pre = [0, *accumulate(w[i] + spaced[i + 1] for i in range(n))]
 
     @classmethod
-    def of(cls, text: str) -> Tokens:
+    def of(cls, text: str, rules: BreakRules = ENGLISH) -> Tokens:
         """Tokens of a text; whitespace (and line breaks) separate words.
 
         >>> Tokens.of("a b\\nc").toks
@@ -79,8 +86,8 @@ class Tokens:
         ['字', '幕、', 'で', 'す。']
         """
         words = text.split()
-        if text.isascii():
-            return cls(words)
+        if text.isascii():  # a shortcut: ASCII has no wide characters, the same tokens
+            return cls(words, rules=rules)
         toks: list[str] = []
         spaced: list[int] = []
         for word in words:
@@ -95,13 +102,14 @@ class Tokens:
         spaced.append(1)
         if spaced:
             spaced[0] = 1
-        return cls(toks, spaced, [text_width(t) for t in toks])
+        return cls(toks, spaced, [text_width(t) for t in toks], rules)
 
     def width(self, a: int, b: int) -> int:
         """Display width of tokens ``a:b`` on one line."""
         return self.pre[b] - self.pre[a] - self.spaced[b]
 
     def join(self, a: int, b: int) -> str:
+        """Tokens ``a:b`` as one line of text."""
         toks, spaced = self.toks, self.spaced
         if spaced[a + 1 : b].count(0) == 0:
             return " ".join(toks[a:b])
@@ -112,6 +120,10 @@ class Tokens:
             out.append(toks[i])
         return "".join(out)
 
+    def score(self, i: int) -> int:
+        """How good a break before token ``i`` is (lower is better)."""
+        return self.rules.score(self.toks[i - 1], self.toks[i], bool(self.spaced[i]))
+
     def line_end(self, a: int, limit: int) -> int:
         """The end of the longest line from token ``a`` within ``limit`` (at least one token)."""
         pre = self.pre
@@ -120,211 +132,61 @@ class Tokens:
             b -= 1
         return b if b > a else a + 1
 
-    def lines_needed(self, a: int, b: int, limit: int, most: int) -> int:
-        """Lines tokens ``a:b`` need at ``limit`` columns (greedy is optimal), up to most+1."""
-        count = 0
-        while a < b:
-            count += 1
-            if count > most:
-                return count
-            a = min(self.line_end(a, limit), b)
-        return count
+    def lines_end(self, a: int, limit: int, lines: int) -> int:
+        """The end of the most tokens from ``a`` that ``lines`` lines hold (greedy is
+        optimal), at least one token."""
+        b = a
+        for _ in range(lines):
+            if b >= self.n:
+                break
+            b = self.line_end(b, limit)
+        return max(b, a + 1)
 
     def fits(self, a: int, b: int, limit: int, lines: int) -> bool:
-        return self.lines_needed(a, b, limit, lines) <= lines
-
-    def break_score(self, i: int, rules: BreakRules) -> int:
-        """How good a break before token ``i`` is (lower is better)."""
-        if not self.spaced[i]:
-            last = self.toks[i - 1][-1]
-            if last in rules.sentence_end:
-                return SENTENCE
-            if last in rules.clause_end:
-                return CLAUSE
-            return INTRA
-        return rules.score(self.toks[i - 1], self.toks[i])
+        """Whether tokens ``a:b`` fit in ``lines`` lines of ``limit`` columns."""
+        return b <= self.lines_end(a, limit, lines)
 
 
-def best_lines(
-    tk: Tokens, a: int, b: int, limit: int, max_lines: int, rules: BreakRules
-) -> list[str]:
+def best_lines(tk: Tokens, a: int, b: int, limit: int, max_lines: int) -> list[str]:
     """Tokens ``a:b`` as lines: one if they fit, else the best breaks by the rules.
 
     Breaks are ranked by rule first (sentence end, clause end, before a connective,
     plain, after a word a line must not end on), then by balance, a longer bottom line
     winning a tie.  A token wider than the limit stands alone on its line.
+
+    >>> best_lines(Tokens.of("We look at the paper today, and then we talk."), 0, 10, 30, 2)
+    ['We look at the paper today,', 'and then we talk.']
     """
     if tk.width(a, b) <= limit or b - a == 1:
         return [tk.join(a, b)]
-    if max_lines >= 2:
-        pre = tk.pre
-        lo = max(a + 1, bisect_left(pre, pre[b] - tk.spaced[b] - limit))
-        hi = min(b - 1, tk.line_end(a, limit))
-        best_key: tuple[int, int, int] | None = None
-        best_i = -1
-        for i in range(lo, hi + 1):
-            top, bottom = tk.width(a, i), tk.width(i, b)
-            if top > limit or bottom > limit:
-                continue
-            key = (tk.break_score(i, rules), abs(top - bottom), top > bottom)
-            if best_key is None or key < best_key:
-                best_key, best_i = key, i
-        if best_i > 0:
-            return [tk.join(a, best_i), tk.join(best_i, b)]
-    return _dp_lines(tk, a, b, limit, max_lines, rules)
+    i = _two_line_break(tk, a, b, limit) if max_lines >= 2 else None
+    if i is not None:
+        return [tk.join(a, i), tk.join(i, b)]
+    return _many_lines(tk, a, b, limit)
 
 
-def space_score(text: str, q: int, p: int, rules: BreakRules) -> int:
-    """The rule score of a break at the space ``text[p]``; ``q`` is the space before it
-    (-1 at the start).  The string form of :meth:`Tokens.break_score`.
-
-    >>> space_score("the paper. So", 3, 10, ENGLISH), space_score("at the paper", 2, 6, ENGLISH)
-    (0, 100)
-    """
-    # The memo dicts are read directly; the methods fill them for words not seen yet.
-    word = text[q + 1 : p]
-    score = rules._after.get(word)
-    if score is None:
-        score = rules.after(word)
-    if score >= 0:
-        return score
-    r = text.find(" ", p + 1)
-    nxt = text[p + 1 : r] if r > 0 else text[p + 1 :]
-    good = rules._before.get(nxt)
-    if good is None:
-        good = rules.starts_well(nxt)
-    return BEFORE_CONNECTIVE if good else PLAIN
+def _two_line_break(tk: Tokens, a: int, b: int, limit: int) -> int | None:
+    """The best break of tokens ``a:b`` into two lines within the limit, if any."""
+    lo = max(a + 1, bisect_left(tk.pre, tk.pre[b] - tk.spaced[b] - limit))
+    hi = min(b - 1, tk.line_end(a, limit))
+    best_key: tuple[int, int, bool] | None = None
+    best = None
+    for i in range(lo, hi + 1):
+        top, bottom = tk.width(a, i), tk.width(i, b)
+        if top > limit or bottom > limit:
+            continue
+        key = (tk.score(i), abs(top - bottom), top > bottom)
+        if best_key is None or key < best_key:
+            best_key, best = key, i
+    return best
 
 
-def two_lines_ascii(text: str, limit: int, rules: BreakRules) -> str | None:
-    """:func:`best_lines` for ASCII text with single spaces, on the string itself.
-
-    Most captions are this case, and walking the spaces of the string is several times
-    faster than building tokens.  Returns None when two lines cannot hold the text.
-
-    >>> print(two_lines_ascii("So today we look at the paper, which is about learning.", 42,
-    ...                       ENGLISH))
-    So today we look at the paper,
-    which is about learning.
-    """
-    n = len(text)
-    if n <= limit:
-        return text
-    lo = n - 1 - limit
-    if lo > limit:
-        return None
-    # The memo dicts are read directly; the methods fill them for words not seen yet.
-    best_key = 1 << 30
-    best = -1
-    p = text.rfind(" ", lo, limit + 1)
-    while p >= lo and p != -1:
-        q = text.rfind(" ", 0, p)
-        top, bottom = p, n - 1 - p
-        key = space_score(text, q, p, rules) * 1000 + (abs(top - bottom) << 1) + (top > bottom)
-        if key < best_key:
-            best_key, best = key, p
-        p = q
-    if best < 0:
-        return None
-    return f"{text[:best]}\n{text[best + 1 :]}"
-
-
-class Spaced:
-    """Single-spaced ASCII text as words, where each space is and how good a break there
-    is: the string form of :class:`Tokens`, for the cue splitter's fast path.
-
-    Space ``j`` follows word ``j``; ``ends[j]`` is where word ``j + 1`` starts (so the
-    space is at ``ends[j] - 1``, and ``ends[-1]`` is the length plus one), and
-    ``scores[j]`` is the rule score of a break there.  Every score of the text is
-    looked up once, in one pass, and serves both choosing the cuts and breaking the
-    lines of every piece.
-
-    >>> sp = Spaced("So we look at the paper. It is new.", ENGLISH)
-    >>> sp.scores
-    [100, 100, 20, 100, 100, 0, 100, 40]
-    >>> print(sp.two_lines(0, len(sp.words), 24))
-    So we look at the paper.
-    It is new.
-    """
-
-    __slots__ = ("ends", "scores", "text", "words")
-
-    def __init__(self, text: str, rules: BreakRules) -> None:
-        self.text = text
-        self.words = words = text.split(" ")
-        self.ends = list(accumulate([len(w) + 1 for w in words]))
-        after, before = rules._after, rules._before
-        scores: list[int]
-        try:
-            # The memo dicts read directly: this is the inner loop of splitting.
-            scores = [
-                s if (s := after[w]) >= 0 else (BEFORE_CONNECTIVE if before[nxt] else PLAIN)
-                for w, nxt in pairwise(words)
-            ]
-        except KeyError:  # words not seen yet: the methods fill the memos
-            scores = [
-                s
-                if (s := rules.after(w)) >= 0
-                else (BEFORE_CONNECTIVE if rules.starts_well(nxt) else PLAIN)
-                for w, nxt in pairwise(words)
-            ]
-        self.scores = scores
-
-    def two_line_end(self, first: int, limit: int) -> int:
-        """Where two greedy lines of at most ``limit`` from word ``first`` end: the
-        position of the space after them, or the length of the text."""
-        ends = self.ends
-        n = ends[-1] - 1
-        end = ends[first - 1] if first else 0
-        for _ in range(2):
-            if n - end <= limit:
-                return n
-            j = bisect_right(ends, end + limit + 1) - 1  # the last space within the line
-            if j < first:
-                if first > len(ends) - 2:
-                    return n
-                j = first  # a word longer than a line stands alone
-            end = ends[j]
-            first = j + 1
-        return end - 1
-
-    def two_lines(self, first: int, stop: int, limit: int) -> str | None:
-        """Words ``first:stop`` as :func:`two_lines_ascii` breaks them."""
-        ends, scores = self.ends, self.scores
-        a = ends[first - 1] if first else 0
-        b = ends[stop - 1] - 1
-        n = b - a
-        if n <= limit:
-            return self.text[a:b]
-        lo = n - 1 - limit
-        if lo > limit:
-            return None
-        best_key = 1 << 30
-        best = -1
-        j = min(bisect_right(ends, a + limit + 1) - 1, stop - 2)
-        while j >= first:
-            top = ends[j] - 1 - a
-            if top < lo:
-                break
-            bottom = n - 1 - top
-            key = scores[j] * 1000 + (abs(top - bottom) << 1) + (top > bottom)
-            if key < best_key:
-                best_key, best = key, j
-            j -= 1
-        if best < 0:
-            return None
-        p = ends[best] - 1
-        return f"{self.text[a:p]}\n{self.text[p + 1 : b]}"
-
-
-def _dp_lines(
-    tk: Tokens, a: int, b: int, limit: int, max_lines: int, rules: BreakRules
-) -> list[str]:
+def _many_lines(tk: Tokens, a: int, b: int, limit: int) -> list[str]:
     """More than two lines, or lines around an over-long word: fewest lines, best breaks."""
-    need = max(tk.lines_needed(a, b, limit, b - a), 1)
-    lines = max(min(max_lines, b - a), need)
-    if need < lines:
-        lines = need
+    lines = 0
+    end = a
+    while end < b:
+        end, lines = min(tk.line_end(end, limit), b), lines + 1
     inf = float("inf")
     # cost[k][i]: best cost of tokens a:i in k lines
     cost = [[inf] * (b + 1) for _ in range(lines + 1)]
@@ -333,15 +195,12 @@ def _dp_lines(
     target = tk.width(a, b) / lines
     for k in range(1, lines + 1):
         for i in range(a + 1, b + 1):
+            rule = tk.score(i) if i < b else 0
             for j in range(i - 1, a - 1, -1):
-                if cost[k - 1][j] == inf:
-                    continue
                 w = tk.width(j, i)
                 if w > limit and i - j > 1:
                     break
-                c = cost[k - 1][j] + abs(w - target) / 100
-                if i < b:
-                    c += tk.break_score(i, rules)
+                c = cost[k - 1][j] + abs(w - target) / 100 + rule
                 if c < cost[k][i]:
                     cost[k][i], back[k][i] = c, j
     out: list[str] = []
@@ -379,7 +238,7 @@ def wrap_text(
     We look at the paper today,
     and then we will talk about the results.
     """
-    tk = Tokens.of(text)
+    tk = Tokens.of(text, rules or ENGLISH)
     if tk.n == 0:
         return ""
-    return "\n".join(best_lines(tk, 0, tk.n, max_chars, max_lines, rules or ENGLISH))
+    return "\n".join(best_lines(tk, 0, tk.n, max_chars, max_lines))

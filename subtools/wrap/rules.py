@@ -72,9 +72,21 @@ class BreakRules:
             self._before[word] = good
         return good
 
-    def score(self, before: str, after: str) -> int:
-        """The score of a break between two words (lower is better)."""
+    def score(self, before: str, after: str, spaced: bool = True) -> int:
+        """The score of a line break between two tokens (lower is better): the one
+        definition every choice of line breaks and cue cuts uses.
+
+        ``spaced`` is False inside a CJK run, where a break is allowed between
+        characters but is worse than at a space unless punctuation ends the token.
+
+        >>> ENGLISH.score("paper.", "So"), ENGLISH.score("look", "at"), ENGLISH.score("at", "the")
+        (0, 20, 100)
+        >>> FALLBACK.score("字", "幕", spaced=False)
+        45
+        """
         s = self.after(before)
+        if not spaced:
+            return s if s in (SENTENCE, CLAUSE) else INTRA
         if s >= 0:
             return s
         return BEFORE_CONNECTIVE if self.starts_well(after) else PLAIN
