@@ -42,7 +42,9 @@ def is_rolling(track: Track, timed: bool = False) -> bool:
     (True, False)
     """
     cues = track.cues
-    if len(cues) < 4:
+    # Each rolling pair ends on a cue of two lines or more, and with ``timed`` a cue
+    # with words: without them the answer is no, and most tracks say so at once.
+    if len(cues) < 4 or not any("\n" in c.text and (c.words or not timed) for c in cues):
         return False
     # A rolling pair: the next cue repeats the end of this one *and* adds a new line.
     rolling = with_words = 0

@@ -17,16 +17,14 @@ from .model import Track
 
 
 class Change(NamedTuple):
-    """One change: which input cue (1-based), what, and why; ``out`` is the cue's number
-    in the output where that differs (None when the same, or when the cue is gone).
+    """One change: which input cue (1-based), what, and why.  A step's result says which
+    input cue each output cue came from (its ``origin``).
 
     A named tuple rather than a dataclass: repair records one for nearly every cue of
     a raw transcript, and tuples are several times cheaper to make.
 
     >>> Change(3, "end", 5000, 4917, "overlap").describe()
     'cue 3: end 5000 -> 4917 (overlap)'
-    >>> Change(3, "end", 5000, 4917, "overlap", out=5).describe()
-    'cue 3 (now 5): end 5000 -> 4917 (overlap)'
     """
 
     cue: int
@@ -34,11 +32,9 @@ class Change(NamedTuple):
     old: Any
     new: Any
     rule: str
-    out: int | None = None
 
     def describe(self) -> str:
-        where = f"cue {self.cue}" if self.out is None else f"cue {self.cue} (now {self.out})"
-        return f"{where}: {self.field} {self.old!r} -> {self.new!r} ({self.rule})"
+        return f"cue {self.cue}: {self.field} {self.old!r} -> {self.new!r} ({self.rule})"
 
     def to_dict(self) -> dict[str, Any]:
         return self._asdict()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .changes import Change, StepResult, summarize
+from .changes import StepResult, summarize
 from .dedupe import dedupe
 from .model import Track
 from .repair import RepairResult, repair
@@ -22,8 +22,8 @@ _SETTLE_ROUNDS = 4
 
 @dataclass(frozen=True)
 class ProcessResult(StepResult):
-    """The finished track, every change of every step (numbered by the input, with
-    the output number where it differs), and what wrapping and repair left."""
+    """The finished track, every change of every step (numbered by the input cue it
+    came from), the input number of each output cue, and what repair left."""
 
     wrapped: WrapResult = field(kw_only=True)
     repaired: RepairResult = field(kw_only=True)
@@ -81,11 +81,7 @@ def process(
             track, [], StepResult.numbers(track, None), wrapped=wrapped, repaired=repaired
         )
     return ProcessResult(
-        repaired.track,
-        _with_output_numbers(changes, repaired.origin),
-        repaired.origin,
-        wrapped=wrapped,
-        repaired=repaired,
+        repaired.track, changes, repaired.origin, wrapped=wrapped, repaired=repaired
     )
 
 
@@ -104,12 +100,3 @@ def _settle(
     if again.track.cues == repaired.track.cues:
         return None
     return rewrapped, again
-
-
-def _with_output_numbers(changes: list[Change], origin: tuple[int, ...]) -> list[Change]:
-    """The changes, each with the number its input cue has in the output where that
-    differs (the first output cue that came from it)."""
-    now: dict[int, int] = {}
-    for out, came_from in enumerate(origin, 1):
-        now.setdefault(came_from, out)
-    return [c if now.get(c.cue, c.cue) == c.cue else c._replace(out=now[c.cue]) for c in changes]

@@ -16,7 +16,7 @@ from subtools import Cue, Track, Word
 from subtools.pipeline import process
 from subtools.style import BBC, NETFLIX, PROFILES, YOUTUBE, Profile, get_profile
 from subtools.wrap import Tokens, best_lines, split_cue, split_points, text_width, wrap, wrap_text
-from subtools.wrap.cues import _cut_layers, _piece_ends
+from subtools.wrap.cues import _Pieces
 from subtools.wrap.rules import BAD_LINE_ENDS, ENGLISH, FALLBACK, STRIP
 
 # -- line breaking -----------------------------------------------------------------------
@@ -295,7 +295,7 @@ def test_long_cue_takes_linear_work(n: int) -> None:
     # candidates of the cut before, a few per token whatever the length of the text.
     words = ["word", "and", "the", "sentence.", "x", "elaborately,"]
     tk = Tokens.of(" ".join(words[(i * i) % 6] for i in range(n)))
-    layers = _cut_layers(_piece_ends(tk, 42, 2, float(tk.pre[tk.n])), tk.n)
+    layers = _Pieces(tk, 42, 2, float(tk.pre[tk.n])).layers()
     assert sum(len(a) * len(b) for a, b in itertools.pairwise(layers)) <= 20 * n
 
 

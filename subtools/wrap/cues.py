@@ -12,13 +12,14 @@ breaks scored by the rules, lines by :func:`~subtools.wrap.lines.best_lines`, cu
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..changes import Change, StepResult
 from ..model import Cue, Track
 from ..style import Profile, get_profile
-from .lines import Tokens, best_lines, text_width
+from .lines import Tokens, best_lines, line_breaks, text_width
 from .rules import BreakRules, rules_for
 
 #: What a piece of one or two words costs, on top of its cut's rule score.
@@ -108,11 +109,29 @@ def _wrap_cue(cue: Cue, prof: Profile, rules: BreakRules) -> list[Cue]:
     tk = Tokens.of(cue.text, rules)
     if tk.n == 0:
         return [cue]
-    limit = prof.max_chars
-    too_long = cue.end - cue.start > prof.max_duration
-    if tk.fits(0, tk.n, limit, prof.max_lines) and (not too_long or tk.width(0, tk.n) <= limit):
-        return [Cue(cue.start, cue.end, _lines(tk, 0, tk.n, prof), cue.words)]
+    breaks = line_breaks(tk, 0, tk.n, prof.max_chars, prof.max_lines)
+    if breaks is not None:
+        if not breaks or cue.end - cue.start <= prof.max_duration:
+            text = "\n".join(tk.join(a, b) for a, b in itertools.pairwise([0, *breaks, tk.n]))
+            return [Cue(cue.start, cue.end, text, cue.words)]
+        if len(breaks) == 1 and not cue.words:
+            pieces = _lines_as_cues(cue, tk, breaks[0], prof)
+            if pieces is not None:
+                return pieces
     return _split(cue, tk, prof)
+
+
+def _lines_as_cues(cue: Cue, tk: Tokens, cut: int, prof: Profile) -> list[Cue] | None:
+    """Two lines shown too long: each line a cue, cut at the break the line rules chose,
+    the time shared by length; None when a piece would break the duration limits."""
+    edge = _time_at(cue, tk, cut)
+    first, second = edge - cue.start, cue.end - edge
+    duration = cue.end - cue.start
+    if max(first, second) > prof.max_duration or min(first, second) < min(
+        prof.min_duration, duration // 2
+    ):
+        return None
+    return [Cue(cue.start, edge, tk.join(0, cut)), Cue(edge, cue.end, tk.join(cut, tk.n))]
 
 
 def split_cue(cue: Cue, profile: Profile | str | None = None) -> list[Cue]:
@@ -197,49 +216,70 @@ def split_points(tk: Tokens, prof: Profile, duration: int) -> list[int]:
     """
     total = tk.pre[tk.n]
     reach = total * prof.max_duration / duration if duration > prof.max_duration else total
-    return _cheapest_cuts(tk, _piece_ends(tk, prof.max_chars, prof.max_lines, reach))
+    return _cheapest_cuts(tk, _Pieces(tk, prof.max_chars, prof.max_lines, reach))
 
 
-def _piece_ends(tk: Tokens, limit: int, lines: int, reach: float) -> list[int]:
-    """For each token, the end of the longest piece starting there that keeps the line
-    limits and the reach in time (at least one token), by two moving pointers."""
-    n, pre, spaced = tk.n, tk.pre, tk.spaced
-    line_end = [n] * (n + 1)
-    time_end = [n] * (n + 1)
-    e = t = 0
-    for a in range(n):
-        e, t = max(e, a + 1), max(t, a + 1)
-        while e < n and pre[e + 1] - pre[a] - spaced[e + 1] <= limit:
-            e += 1
-        while t < n and pre[t + 1] - pre[a] <= reach:
-            t += 1
-        line_end[a], time_end[a] = e, t
-    ends = []
-    for a in range(n):
-        b = a
-        for _ in range(lines):
-            b = line_end[b]
-        ends.append(min(b, time_end[a]))
-    return ends
+@dataclass(frozen=True)
+class _Pieces:
+    """Which runs of tokens one cue can hold: ``limit`` columns by ``lines`` lines, and
+    at most ``reach`` of the prefix sums (its share of the time).  A single token is
+    always a piece."""
+
+    tk: Tokens
+    limit: int
+    lines: int
+    reach: float
+
+    def end(self, a: int) -> int:
+        """The end of the longest piece from token ``a``."""
+        tk = self.tk
+        time_end = bisect_right(tk.pre, tk.pre[a] + self.reach, a + 1) - 1
+        return max(min(tk.lines_end(a, self.limit, self.lines), time_end), a + 1)
+
+    def start(self, b: int) -> int:
+        """The start of the longest piece ending before token ``b``."""
+        tk = self.tk
+        time_start = bisect_left(tk.pre, tk.pre[b] - self.reach, 0, b)
+        return min(max(tk.lines_start(b, self.limit, self.lines), time_start), b - 1)
+
+    def layers(self) -> list[range]:
+        """The positions the m-th cut may take in a cutting into the fewest pieces, for
+        every m (the first is the start, the last the end): between where m pieces
+        reach from the start at most and where the rest reach from the end at most
+        (longest-first is optimal both ways, so these are exact)."""
+        n = self.tk.n
+        ahead = [0]
+        while ahead[-1] < n:
+            ahead.append(self.end(ahead[-1]))
+        behind = [n]
+        for _ in range(len(ahead) - 1):
+            behind.append(self.start(behind[-1]))
+        behind.reverse()
+        return [range(lo, hi + 1) for lo, hi in zip(behind, ahead, strict=True)]
 
 
-def _cheapest_cuts(tk: Tokens, far: list[int]) -> list[int]:
-    """The cheapest cuts into the fewest pieces, where a piece from token ``j`` may end
-    anywhere up to ``far[j]``: a shortest path over the positions that some fewest-piece
-    cutting can use (a few per cut), so the work is linear in the tokens."""
-    n, pre = tk.n, tk.pre
-    layers = _cut_layers(far, n)
-    k = len(layers) - 1
-    target = pre[n] / k
-    cost: dict[int, float] = {0: 0.0}
+def _cheapest_cuts(tk: Tokens, pieces: _Pieces) -> list[int]:
+    """The cheapest cuts into the fewest pieces: a shortest path from layer to layer of
+    :meth:`_Pieces.layers` (a few positions per cut), so the work is linear in the text."""
+    pre = tk.pre
+    layers = pieces.layers()
+    target = pre[tk.n] / (len(layers) - 1)
+    per_unit = _BALANCE / target
+    cost = {0: 0.0}
     back: dict[int, int] = {}
+    last = layers[-1]
     for before, layer in itertools.pairwise(layers):
-        entry = [(j, cost[j] + (tk.score(j) if j else 0)) for j in before]
+        # Every piece into the end fits (the layers are where the fewest pieces go).
+        entry = [
+            (j, tk.n if layer is last else pieces.end(j), pre[j] + target, cost[j] + cut)
+            for j in before
+            for cut in (tk.score(j) if j else 0,)
+        ]
         for i in layer:
             best = None
-            for j, base in entry:
-                if j < i <= far[j]:
-                    c = base + abs(pre[i] - pre[j] - target) / target * _BALANCE
+            for j, far, even, base in entry:
+                if j < i <= far:
+                    c = base + abs(pre[i] - even) * per_unit
                     if i - j <= 2:
                         c += _TINY
                     if best is None or c < best:
@@ -247,31 +287,11 @@ def _cheapest_cuts(tk: Tokens, far: list[int]) -> list[int]:
             if best is not None:
                 cost[i] = best
     cuts = []
-    i = n
+    i = tk.n
     while i:
         i = back[i]
         cuts.append(i)
     return cuts[-2::-1]
-
-
-def _cut_layers(far: list[int], n: int) -> list[list[int]]:
-    """The positions the m-th cut may take in a cutting into the fewest pieces, for every
-    m (the first layer is the start, the last the end)."""
-    rest = [0] * (n + 1)  # fewest pieces for tokens j:n (longest-first is optimal)
-    for j in range(n - 1, -1, -1):
-        rest[j] = 1 + rest[far[j]]
-    k = rest[0]
-    layers: list[list[int]] = [[] for _ in range(k + 1)]
-    layers[0].append(0)
-    before = [0] * (n + 1)  # fewest pieces for tokens 0:i
-    near = 0
-    for i in range(1, n + 1):
-        while far[near] < i:
-            near += 1
-        before[i] = before[near] + 1
-        if before[i] + rest[i] == k:
-            layers[before[i]].append(i)
-    return layers
 
 
 # -- times -----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from .rules import ENGLISH, BreakRules
 
@@ -72,9 +72,11 @@ class Tokens:
             spaced = [1] * (n + 1)
         self.spaced = spaced
         self.rules = rules
-        w = widths if widths is not None else [len(t) for t in toks]
         # pre[i] = width of tokens[:i], each followed by its separator
-        self.pre = [0, *accumulate(w[i] + spaced[i + 1] for i in range(n))]
+        if widths is None:  # every token spaced, its width its length
+            self.pre = list(accumulate(map((1).__add__, map(len, toks)), initial=0))
+        else:
+            self.pre = [0, *accumulate(widths[i] + spaced[i + 1] for i in range(n))]
 
     @classmethod
     def of(cls, text: str, rules: BreakRules = ENGLISH) -> Tokens:
@@ -121,8 +123,8 @@ class Tokens:
         return "".join(out)
 
     def score(self, i: int) -> int:
-        """How good a break before token ``i`` is (lower is better)."""
-        return self.rules.score(self.toks[i - 1], self.toks[i], bool(self.spaced[i]))
+        """How good a break before token ``i`` is (lower is better), by the rules."""
+        return self.rules.score(self.toks[i - 1], self.toks[i], self.spaced[i] == 1)
 
     def line_end(self, a: int, limit: int) -> int:
         """The end of the longest line from token ``a`` within ``limit`` (at least one token)."""
@@ -142,6 +144,17 @@ class Tokens:
             b = self.line_end(b, limit)
         return max(b, a + 1)
 
+    def lines_start(self, b: int, limit: int, lines: int) -> int:
+        """The start of the most tokens before ``b`` that ``lines`` lines hold, at least
+        one token: :meth:`lines_end` backwards (a line is one bisection this way)."""
+        pre, spaced = self.pre, self.spaced
+        a = b
+        for _ in range(lines):
+            if a <= 0:
+                break
+            a = min(bisect_left(pre, pre[a] - spaced[a] - limit), a - 1)
+        return min(a, b - 1)
+
     def fits(self, a: int, b: int, limit: int, lines: int) -> bool:
         """Whether tokens ``a:b`` fit in ``lines`` lines of ``limit`` columns."""
         return b <= self.lines_end(a, limit, lines)
@@ -157,31 +170,45 @@ def best_lines(tk: Tokens, a: int, b: int, limit: int, max_lines: int) -> list[s
     >>> best_lines(Tokens.of("We look at the paper today, and then we talk."), 0, 10, 30, 2)
     ['We look at the paper today,', 'and then we talk.']
     """
+    breaks = line_breaks(tk, a, b, limit, max_lines)
+    if breaks is None:  # more lines than asked for: as few as hold the text
+        breaks = _many_lines(tk, a, b, limit)
+    return [tk.join(i, j) for i, j in pairwise([a, *breaks, b])]
+
+
+def line_breaks(tk: Tokens, a: int, b: int, limit: int, max_lines: int) -> list[int] | None:
+    """Where :func:`best_lines` breaks tokens ``a:b`` (the tokens that start a line), or
+    None when ``max_lines`` lines cannot hold them."""
     if tk.width(a, b) <= limit or b - a == 1:
-        return [tk.join(a, b)]
-    i = _two_line_break(tk, a, b, limit) if max_lines >= 2 else None
-    if i is not None:
-        return [tk.join(a, i), tk.join(i, b)]
+        return []
+    if max_lines >= 2:
+        i = _two_line_break(tk, a, b, limit)
+        if i is not None:
+            return [i]
+    if not tk.fits(a, b, limit, max_lines):
+        return None
     return _many_lines(tk, a, b, limit)
 
 
 def _two_line_break(tk: Tokens, a: int, b: int, limit: int) -> int | None:
     """The best break of tokens ``a:b`` into two lines within the limit, if any."""
-    lo = max(a + 1, bisect_left(tk.pre, tk.pre[b] - tk.spaced[b] - limit))
+    pre, spaced = tk.pre, tk.spaced
+    lo = max(a + 1, bisect_left(pre, pre[b] - spaced[b] - limit))
     hi = min(b - 1, tk.line_end(a, limit))
     best_key: tuple[int, int, bool] | None = None
     best = None
+    score, toks = tk.rules.score, tk.toks  # tk.score(i), without a call in between
     for i in range(lo, hi + 1):
-        top, bottom = tk.width(a, i), tk.width(i, b)
+        top, bottom = pre[i] - pre[a] - spaced[i], pre[b] - pre[i] - spaced[b]  # widths
         if top > limit or bottom > limit:
             continue
-        key = (tk.score(i), abs(top - bottom), top > bottom)
+        key = (score(toks[i - 1], toks[i], spaced[i] == 1), abs(top - bottom), top > bottom)
         if best_key is None or key < best_key:
             best_key, best = key, i
     return best
 
 
-def _many_lines(tk: Tokens, a: int, b: int, limit: int) -> list[str]:
+def _many_lines(tk: Tokens, a: int, b: int, limit: int) -> list[int]:
     """More than two lines, or lines around an over-long word: fewest lines, best breaks."""
     lines = 0
     end = a
@@ -203,12 +230,11 @@ def _many_lines(tk: Tokens, a: int, b: int, limit: int) -> list[str]:
                 c = cost[k - 1][j] + abs(w - target) / 100 + rule
                 if c < cost[k][i]:
                     cost[k][i], back[k][i] = c, j
-    out: list[str] = []
+    out: list[int] = []
     i, k = b, lines
-    while k > 0:
-        j = back[k][i]
-        out.append(tk.join(j, i))
-        i, k = j, k - 1
+    while k > 1:
+        i, k = back[k][i], k - 1
+        out.append(i)
     return out[::-1]
 
 

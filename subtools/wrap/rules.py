@@ -84,12 +84,18 @@ class BreakRules:
         >>> FALLBACK.score("字", "幕", spaced=False)
         45
         """
-        s = self.after(before)
+        # The memos first: this is the inner loop of line breaking and splitting.
+        end = self._after.get(before)
+        if end is None:
+            end = self.after(before)
         if not spaced:
-            return s if s in (SENTENCE, CLAUSE) else INTRA
-        if s >= 0:
-            return s
-        return BEFORE_CONNECTIVE if self.starts_well(after) else PLAIN
+            return end if end in (SENTENCE, CLAUSE) else INTRA
+        if end >= 0:
+            return end
+        good = self._before.get(after)
+        if good is None:
+            good = self.starts_well(after)
+        return BEFORE_CONNECTIVE if good else PLAIN
 
 
 _ARTICLES_DETERMINERS = """
