@@ -225,8 +225,9 @@ def fetch(
         # Exact cuts need re-encoding at the cut points, which only video needs.
         opts["force_keyframes_at_cuts"] = video
     # Partial downloads ask FFmpegFD.available(), which reads ffmpeg's location from a
-    # context variable that only yt-dlp's own command line sets; set it here too, and
-    # put it back afterwards.
+    # context variable that only yt-dlp's own command line sets (no public option
+    # reaches it); set it here too, and put it back afterwards.  A private name: the
+    # version bound in pyproject.toml and tests/test_ytdlp_assumption.py hold it.
     from yt_dlp.postprocessor.ffmpeg import FFmpegPostProcessor
 
     token = FFmpegPostProcessor._ffmpeg_location.set(opts["ffmpeg_location"])
