@@ -1,16 +1,27 @@
-"""What every command shares: reading input, writing output, and messages."""
+"""What every command shares: reading input, writing output, and messages.
+
+tqdm and the batch runner are imported where they are used: `--help`, and a command
+that stops on its arguments, start without them.
+"""
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
+from subtools.api import one_track
 from subtools.errors import ParseError, UsageError
+from subtools.fileio import atomic_write
 from subtools.formats import format_for_path, get_format, iter_tracks
 from subtools.model import Track
+from subtools.style import OVERLAP_STRATEGIES, PROFILES, Profile, get_profile
+
+if TYPE_CHECKING:
+    from subtools import batch
 
 PROG = "subtools"
 
@@ -61,8 +72,6 @@ def open_tracks(
 
 
 def single_track(tracks: Iterator[Track], source: str) -> Track:
-    from subtools.api import one_track
-
     return one_track(tracks, source, "pick one with --id, or write them all with --out-dir")
 
 
@@ -94,8 +103,6 @@ def write_output(text: str, output: str | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    from subtools.fileio import atomic_write
-
     atomic_write(output, text)
 
 
@@ -111,10 +118,8 @@ def progress(total: int | None, desc: str) -> Any:
     return tqdm(total=total, desc=desc, unit="file", file=sys.stderr, leave=False)
 
 
-def add_style_arguments(p: Any, overlap: bool = True) -> None:
+def add_style_arguments(p: argparse.ArgumentParser, overlap: bool = True) -> None:
     """The style profile and the flags that override its fields."""
-    from subtools.style import OVERLAP_STRATEGIES, PROFILES
-
     g = p.add_argument_group("style (the profile's limits; flags override single fields)")
     g.add_argument(
         "--profile",
@@ -140,9 +145,8 @@ def add_style_arguments(p: Any, overlap: bool = True) -> None:
         )
 
 
-def profile_from_args(args: Any) -> Any:
-    from subtools.style import get_profile
-
+def profile_from_args(args: argparse.Namespace) -> Profile:
+    """The profile named by ``--profile``, with the fields the flags set."""
     return get_profile(args.profile).but(
         max_chars=args.max_chars,
         max_lines=args.max_lines,
@@ -152,6 +156,32 @@ def profile_from_args(args: Any) -> Any:
         min_gap_frames=args.min_gap,
         fps=args.fps,
     )
+
+
+def add_common_arguments(p: argparse.ArgumentParser) -> None:
+    """What convert and fix share: reading options and the style profile."""
+    p.add_argument(
+        "--dedupe",
+        action="store_true",
+        help="treat the input as rolling "
+        "auto-captions: each repeated line once (WebVTT is detected by itself)",
+    )
+    p.add_argument(
+        "--lenient",
+        action="store_true",
+        help="skip bad segments, rows or cues (a warning each) instead of stopping",
+    )
+    p.add_argument("--encoding", help="input text encoding (default: detected)")
+    add_style_arguments(p)
+
+
+def recipe_from_args(
+    args: argparse.Namespace, fmt: str, keep_changes: bool = False, summarize: bool = False
+) -> batch.Recipe:
+    from subtools.batch import Recipe
+
+    profile = None if getattr(args, "raw", False) else profile_from_args(args)
+    return Recipe(fmt, profile, args.overlap, args.dedupe, keep_changes, summarize)
 
 
 class _ByteBar:

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from subtools.formats import get_format
 
 from . import chapters
 from .common import (
     Warnings,
-    add_style_arguments,
+    add_common_arguments,
     open_tracks,
     output_format,
-    profile_from_args,
+    recipe_from_args,
     refuse_overwriting_input,
     say,
     single_track,
@@ -22,9 +21,6 @@ from .common import (
     write_output,
 )
 from .outputs import write_outputs
-
-if TYPE_CHECKING:
-    from subtools import batch
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -66,32 +62,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "WebVTT chapters beside the captions: OUT.chapters.vtt, DIR/<id>.chapters.vtt",
     )
     add_common_arguments(p)
-
-
-def add_common_arguments(p: argparse.ArgumentParser) -> None:
-    """What convert and fix share: reading options and the style profile."""
-    p.add_argument(
-        "--dedupe",
-        action="store_true",
-        help="treat the input as rolling "
-        "auto-captions: each repeated line once (WebVTT is detected by itself)",
-    )
-    p.add_argument(
-        "--lenient",
-        action="store_true",
-        help="skip bad segments, rows or cues (a warning each) instead of stopping",
-    )
-    p.add_argument("--encoding", help="input text encoding (default: detected)")
-    add_style_arguments(p)
-
-
-def recipe_from_args(
-    args: argparse.Namespace, fmt: str, keep_changes: bool = False, summarize: bool = False
-) -> batch.Recipe:
-    from subtools.batch import Recipe  # (not imported up front: `convert --help` needs none)
-
-    profile = None if getattr(args, "raw", False) else profile_from_args(args)
-    return Recipe(fmt, profile, args.overlap, args.dedupe, keep_changes, summarize)
 
 
 def run(args: argparse.Namespace) -> int:

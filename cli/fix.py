@@ -11,8 +11,16 @@ from subtools import batch
 from subtools.batch import Done
 from subtools.formats import format_for_path, get_format
 
-from .common import Warnings, output_format, refuse_overwriting_input, say, usage, write_output
-from .convert import add_common_arguments, recipe_from_args
+from .common import (
+    Warnings,
+    add_common_arguments,
+    output_format,
+    recipe_from_args,
+    refuse_overwriting_input,
+    say,
+    usage,
+    write_output,
+)
 from .outputs import finished, write_outputs
 
 

@@ -1,4 +1,8 @@
-"""Bytes in and out: encoding detection for input, atomic writes for output."""
+"""Bytes in and out: encoding detection for input, atomic writes for output.
+
+charset-normalizer is imported only for input that is not UTF-8 (most is), which
+keeps it out of the start-up of every command.
+"""
 
 from __future__ import annotations
 

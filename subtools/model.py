@@ -2,6 +2,9 @@
 
 Every operation (wrap, repair, align) takes a :class:`Track` and returns a new
 one; nothing here is changed in place.
+
+The format registry builds on this module, so the methods that read and write formats
+import it where they are used.
 """
 
 from __future__ import annotations

@@ -139,7 +139,7 @@ def track_from_object(obj: Mapping[str, Any], place: Place, source: str) -> Trac
     return Track(tuple(cues), source=source, meta=meta, **attrs)
 
 
-def _decode_json(text: str, ctx: ReadContext, line_offset: int = 0) -> Any:
+def decode_json(text: str, ctx: ReadContext, line_offset: int = 0) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -181,7 +181,7 @@ def rows_to_tracks(
 
 
 def read(text: str, ctx: ReadContext) -> Iterator[Track]:
-    data = _decode_json(text, ctx)
+    data = decode_json(text, ctx)
     if isinstance(data, list):
         if data and isinstance(data[0], Mapping) and "segments" in data[0]:
             yield from rows_to_tracks(((i, None, row) for i, row in enumerate(data, 1)), ctx)

@@ -9,7 +9,7 @@ from typing import Any
 from ..errors import ParseError
 from ..model import Track
 from .base import Format, ReadContext
-from .json_segments import _decode_json, rows_to_tracks, segment_dicts
+from .json_segments import decode_json, rows_to_tracks, segment_dicts
 
 
 def split_rows(text: str, only_id: str | None = None) -> list[tuple[int, int, str]]:
@@ -36,7 +36,7 @@ def decode_rows(rows: Iterable[tuple[int, int, str]], ctx: ReadContext) -> Itera
     def objects() -> Iterator[tuple[int, int | None, Any]]:
         for number, line_no, line in rows:
             try:
-                yield number, line_no, _decode_json(line, ctx, line_offset=line_no - 1)
+                yield number, line_no, decode_json(line, ctx, line_offset=line_no - 1)
             except ParseError as exc:
                 ctx.problem(ParseError(exc.message, source=ctx.source, line=line_no))
 
