@@ -80,7 +80,8 @@ _UNRESOLVED = {
 
 
 def count_rules(changes: Iterable[Change]) -> Counter[str]:
-    """How many cues each rule touched (a cue changed in two fields counts once)."""
+    """How many input cues each rule touched (a cue changed in two fields, or in two of
+    the pieces it was split into, counts once)."""
     seen: set[tuple[int, str]] = set()
     counts: Counter[str] = Counter()
     for ch in changes:

@@ -2,8 +2,9 @@
 
 Order (each pass sees the result of the one before):
 
-1. ``normalize``: stable sort by start; exact duplicates (same times, same text) become
-   one; empty cues are removed.
+1. exact duplicates (same times, same text) become one, by the dedupe step's rule
+   (:func:`subtools.dedupe.drop_duplicates`); ``normalize``: stable sort by start;
+   empty cues are removed.
 2. ``durations``: a negative or zero duration gets the time its text needs to be read,
    within the free time before the next cue.
 3. ``overlaps``: by strategy (``trim`` by default: the earlier cue ends the minimum gap
