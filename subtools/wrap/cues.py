@@ -269,21 +269,20 @@ def _cheapest_cuts(tk: Tokens, pieces: _Pieces) -> list[int]:
     back: dict[int, int] = {}
     last = layers[-1]
     for before, layer in itertools.pairwise(layers):
+        js = list(before)
         # Every piece into the end fits (the layers are where the fewest pieces go).
-        entry = [
-            (j, tk.n if layer is last else pieces.end(j), pre[j] + target, cost[j] + cut)
-            for j in before
-            for cut in (tk.score(j) if j else 0,)
-        ]
+        fars = [tk.n] * len(js) if layer is last else [pieces.end(j) for j in js]
+        entry = [(j, pre[j] + target, cost[j] + (tk.score(j) if j else 0)) for j in js]
         for i in layer:
+            # The pieces that may end at i start from a run of the layer before (the
+            # longest piece from each start grows with the start).
             best = None
-            for j, far, even, base in entry:
-                if j < i <= far:
-                    c = base + abs(pre[i] - even) * per_unit
-                    if i - j <= 2:
-                        c += _TINY
-                    if best is None or c < best:
-                        best, back[i] = c, j
+            for j, even, base in entry[bisect_left(fars, i) : bisect_left(js, i)]:
+                c = base + abs(pre[i] - even) * per_unit
+                if i - j <= 2:
+                    c += _TINY
+                if best is None or c < best:
+                    best, back[i] = c, j
             if best is not None:
                 cost[i] = best
     cuts = []

@@ -9,6 +9,7 @@ between characters (never before closing punctuation).  Every break is scored by
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -20,6 +21,8 @@ from .rules import ENGLISH, BreakRules
 _NO_LINE_START = frozenset(
     "、。，．！？：；」』）】〉》〕｝〗〙〛ー…‥・ゝゞ々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
 )
+
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 
 
 def char_width(ch: str) -> int:
@@ -46,7 +49,9 @@ def text_width(text: str) -> int:
     """
     if text.isascii():
         return len(text)
-    return sum(char_width(c) for c in text)
+    # Each ASCII character is one column: only the others are looked up.
+    others = _ASCII_RUNS.sub("", text)
+    return len(text) - len(others) + sum(map(char_width, others))
 
 
 class Tokens:
@@ -240,6 +245,8 @@ def _many_lines(tk: Tokens, a: int, b: int, limit: int) -> list[int]:
 
 def _cjk_pieces(word: str) -> list[str]:
     """A word cut between wide characters; runs of narrow characters stay together."""
+    if word.isascii():  # a shortcut: no wide characters, the same one piece
+        return [word]
     pieces: list[str] = []
     run = ""
     for ch in word:
