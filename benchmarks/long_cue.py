@@ -48,9 +48,8 @@ def main() -> None:
         one_cue(words, SIZES[-1]).save(src)
         cmd = [sys.executable, "-m", "subtools", "convert", str(src), "-o", f"{tmp}/out.srt"]
         whole = median_time(lambda: run_process(cmd), args.repeat)
-    print(
-        f"subtools convert of the {SIZES[-1]:,}-word cue, whole process: {whole:.2f} s (goal: under 2 s)"
-    )
+    print(f"subtools convert of the {SIZES[-1]:,}-word cue, whole process: {whole:.2f} s")
+    print("   (goal: under 2 s)")
 
 
 if __name__ == "__main__":

@@ -84,7 +84,8 @@ def test_changes_only_name_cues_of_the_input(cues: list[Cue], name: str) -> None
 
 
 def test_exact_duplicates_are_one_cue_in_every_path(tmp_path: Path) -> None:
-    srt = "1\n00:00:01,000 --> 00:00:01,500\nThank you.\n\n2\n00:00:01,000 --> 00:00:01,500\nThank you.\n"
+    cue = "00:00:01,000 --> 00:00:01,500\nThank you.\n"
+    srt = f"1\n{cue}\n2\n{cue}"
     src = tmp_path / "twice.srt"
     src.write_text(srt)
     assert [c.text for c in process(subtools.load(src)).track] == ["Thank you."]
