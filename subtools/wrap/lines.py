@@ -79,7 +79,11 @@ class Tokens:
         self.rules = rules
         # pre[i] = width of tokens[:i], each followed by its separator
         if widths is None:  # every token spaced, its width its length
-            self.pre = list(accumulate(map((1).__add__, map(len, toks)), initial=0))
+            self.pre = pre = [0]
+            at = 0
+            for tok in toks:
+                at += len(tok) + 1
+                pre.append(at)
         else:
             self.pre = [0, *accumulate(widths[i] + spaced[i + 1] for i in range(n))]
 
