@@ -219,16 +219,15 @@ def split_points(tk: Tokens, prof: Profile, duration: int) -> list[int]:
     return _cheapest_cuts(tk, _Pieces(tk, prof.max_chars, prof.max_lines, reach))
 
 
-@dataclass(frozen=True)
 class _Pieces:
     """Which runs of tokens one cue can hold: ``limit`` columns by ``lines`` lines, and
     at most ``reach`` of the prefix sums (its share of the time).  A single token is
     always a piece."""
 
-    tk: Tokens
-    limit: int
-    lines: int
-    reach: float
+    __slots__ = ("limit", "lines", "reach", "tk")
+
+    def __init__(self, tk: Tokens, limit: int, lines: int, reach: float) -> None:
+        self.tk, self.limit, self.lines, self.reach = tk, limit, lines, reach
 
     def end(self, a: int) -> int:
         """The end of the longest piece from token ``a``."""
