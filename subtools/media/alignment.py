@@ -265,7 +265,17 @@ def estimate(
 
 
 def decide(estimates: list[Estimate]) -> Decision:
-    """The offset most kinds agree on (the clearer on a tie), and whether to apply it."""
+    """The offset most kinds agree on (the more trusted kind on a tie), how likely it is
+    right, and whether to apply it.
+
+    >>> both = [Estimate("boundaries", -3190, 0.8, True), Estimate("loudness", -3210, 0.6, True)]
+    >>> d = decide(both)
+    >>> d.offset_ms, d.applied, d.agreeing
+    (-3200, True, ('boundaries', 'loudness'))
+    >>> apart = [Estimate("boundaries", 450, 0.2, False), Estimate("loudness", -5000, 0.3, False)]
+    >>> decide(apart).applied
+    False
+    """
     if not estimates:
         return Decision(0, 0.0, False, "no evidence: too few cues or boundaries")
 

@@ -166,7 +166,12 @@ class Curve:
 
     def peak(self) -> tuple[int, float]:
         """The best lag (ms) and how clearly it stands out (0..1): its height above the
-        typical lag's, less the best lag's a second or more away."""
+        typical lag's, less the best lag's a second or more away.
+
+        >>> lags = np.arange(-40, 41) * 50
+        >>> Curve(lags, np.exp(-(((lags - 500) / 100.0) ** 2))).peak()
+        (500, 1.0)
+        """
         best = int(np.argmax(self.values))
         top = float(self.values[best])
         median = float(np.median(self.values))

@@ -213,7 +213,11 @@ DETECTORS = ("silero", "webrtc", "energy")
 
 
 def make_detector(name: str = "silero", aggressiveness: int = 2) -> SpeechDetector:
-    """A detector by name: ``silero`` (default), ``webrtc`` (at ``aggressiveness``), ``energy``."""
+    """A detector by name: ``silero`` (default), ``webrtc`` (at ``aggressiveness``), ``energy``.
+
+    >>> make_detector("webrtc", 3).name
+    'webrtcvad-3'
+    """
     if name == "silero":
         return SileroDetector()
     if name == "webrtc":
