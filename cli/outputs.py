@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .common import Warnings, progress, usage, write_output
+from .common import Warnings, progress, usage
 
 if TYPE_CHECKING:
     from subtools.batch import Done
-
-
-def safe_name(value: str) -> str:
-    """A file name from a row id or file stem: nothing in it can leave the folder."""
-    cleaned = "".join(c if c.isalnum() or c in "-_.@+=" else "_" for c in value).lstrip(".")
-    return cleaned or "_"
 
 
 def finished(results: Iterable[Done], warnings: Warnings) -> Iterator[Done]:
@@ -26,7 +20,7 @@ def finished(results: Iterable[Done], warnings: Warnings) -> Iterator[Done]:
             warnings(warning)
         if done.error is not None:
             raise done.error
-        if done.text is not None:
+        if done.text is not None or done.output is not None:
             yield done
 
 
@@ -36,35 +30,33 @@ def write_outputs(
     ext: str,
     warnings: Warnings,
     inputs: list[str],
-    on_done: object = None,
+    on_done: Callable[[Done, str], None] | None = None,
 ) -> int:
     """Write each finished track to ``out_dir/<id or input stem><ext>``; stop at an error.
 
     ``on_done`` (if given) is called with each :class:`Done` and its output path.  An
     output that would land on one of the ``inputs`` is refused: inputs are never touched.
     """
+    from subtools.batch import write_files
+
     protected = {Path(i).resolve() for i in inputs if i != "-"}
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     # Outputs are replaced by rename, never written through a link: comparing the
     # folder's real path joined with the name is enough, and resolves once.
     real_folder = folder.resolve()
+
+    def check(path: str) -> None:
+        if real_folder / Path(path).name in protected:
+            usage(f"output {path} is an input file; subtools never overwrites its input")
+
     bar = progress(None, "writing")
     written = 0
-    seen: set[str] = set()
     try:
-        for done in finished(results, warnings):
-            name = safe_name(done.id or Path(done.source).stem or "stdin")
-            if name in seen:
-                name = f"{name}-{written + 1}"
-            seen.add(name)
-            path = folder / f"{name}{ext}"
-            if real_folder / path.name in protected:
-                usage(f"output {path} is an input file; subtools never overwrites its input")
-            write_output(done.text or "", str(path))
+        for done in finished(write_files(results, out_dir, ext, check), warnings):
             written += 1
-            if callable(on_done):
-                on_done(done, path)
+            if on_done is not None:
+                on_done(done, done.output or "")
             if bar is not None:
                 bar.update(1)
     finally:

@@ -1,33 +1,32 @@
-"""Many tracks at once: dataset rows or files, each read, processed and formatted, on
-every core, the results coming back in input order.
+"""Many tracks at once: files, or a dataset's rows a window at a time, results in input
+order, in this process or spread over worker processes (:mod:`subtools.parallel`).
 
-A job is raw JSONL lines or a file path; its result is the formatted output, the
-changes (when asked for) and any warnings, so what the caller sees (and prints) is
-exactly what a serial run gives.  This process works too: it takes jobs from the front,
-in input order, and hands each result on as it is done, while forked workers take jobs
-from the back and send theirs when none is left.
+A job is a file path or a :class:`~subtools.dataset.Rows` window; its result is the
+formatted output of each track, the changes (when asked for) and any warnings, so what
+the caller sees (and prints) is exactly what a serial run gives.
+
+>>> from subtools.style import get_profile
+>>> done = convert_dataset("examples/transcripts.jsonl", None, "srt", get_profile("netflix"))
+>>> [(d.row, d.id, d.cues) for d in done][:2]
+[(1, 'waK7AD-AEyc', 31), (2, 'H3Bhlan0mE0', 105)]
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
-import sys
-import weakref
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 from .changes import Change
-from .errors import ParseError, SubtoolsError
+from .dataset import Names, Rows, dataset_kind, tracks, windows
+from .errors import ParseError, SubtoolsError, UsageError
 from .formats import get_format, iter_tracks
 from .formats.base import ReadContext
 from .model import Track
+from .parallel import ordered_map, worker_count
 from .style import OverlapStrategy, Profile
-
-#: Below this many jobs a pool costs more than it saves.
-_MIN_PARALLEL_JOBS = 4
 
 
 @dataclass(frozen=True)
@@ -42,11 +41,16 @@ class Recipe:
     #: summary of them; without either the workers send back only the text.
     keep_changes: bool = True
     summarize: bool = True
+    #: A dataset copy's caption column: a row that already has that field is refused,
+    #: since the copy would lose its value.
+    column: str | None = None
 
     def apply(self, track: Track) -> Done:
         changes: list[Change] = []
         summary = None
         unresolved: dict[str, list[int]] = {}
+        if self.column is not None and self.column in (*track.meta, "id", "segments"):
+            raise UsageError(f"the dataset already has a column {self.column!r}; name another")
         if self.dedupe:
             from .autocaptions import dedupe_rolling
 
@@ -83,22 +87,30 @@ class Done:
     warnings: list[ParseError] = field(default_factory=list)
     error: SubtoolsError | None = None
     cues: int = 0
+    #: The dataset row (from 1) the track came from.
+    row: int | None = None
+    #: The file it was written to, if any.
+    output: str | None = None
+
+    @property
+    def base_name(self) -> str:
+        """What its output file is named after: the row's id, else the input's name."""
+        from pathlib import Path
+
+        return self.id or Path(self.source).stem or "stdin"
 
 
 @dataclass(frozen=True)
 class Job:
-    """A file to read, or some rows of a JSONL dataset (row, line, text)."""
+    """A file to read whole (a subtitle file, JSON segments)."""
 
     source: str
     format: str | None = None
-    rows: tuple[tuple[int, int, str], ...] | None = None
     encoding: str | None = None
 
     @property
     def size(self) -> int:
         """Roughly how much work the job is (bytes of input)."""
-        if self.rows is not None:
-            return sum(len(line) for _, _, line in self.rows)
         try:
             return os.path.getsize(self.source)
         except OSError:
@@ -109,292 +121,89 @@ def jobs_for(
     paths: Iterable[str],
     format: str | None = None,
     encoding: str | None = None,
-    workers: int | None = None,
-) -> list[Job]:
-    """Jobs for the inputs: a JSONL dataset is cut into its rows, so that one big dataset
-    spreads over the cores too."""
-    jobs: list[Job] = []
-    n_workers = workers or os.cpu_count() or 1
+    *,
+    columns: list[str] | None = None,
+) -> Iterator[Job | Rows]:
+    """Jobs for the inputs, lazily: a dataset (JSONL, Parquet) is cut into windows of
+    rows, so that one big dataset streams and spreads over the workers too."""
     for path in paths:
-        fmt = get_format(format) if format else None
-        if fmt is None:
-            from .formats import format_for_path
-
-            fmt = format_for_path(path)
-        if fmt is not None and fmt.name == "jsonl" and n_workers > 1:
-            from .fileio import decode
-            from .formats.jsonl import split_rows
-
-            try:
-                with open(path, "rb") as fh:
-                    text = decode(fh.read(), path, encoding)
-            except OSError as exc:
-                raise ParseError(f"cannot read: {exc.strerror}", source=path) from None
-            # One row a job: rows differ a lot in size (one talk can be a tenth of a
-            # dataset), and small jobs, the biggest first, keep both cores busy to the end.
-            jobs.extend(Job(path, "jsonl", (row,)) for row in split_rows(text))
+        kind = dataset_kind(path, format)
+        if kind is not None:
+            yield from windows(path, kind, encoding=encoding, columns=columns)
         else:
-            jobs.append(Job(path, format, encoding=encoding))
-    return jobs
+            yield Job(path, format, encoding=encoding)
+
+
+def run_jobs(
+    jobs: Iterable[Job | Rows],
+    recipe: Recipe,
+    *,
+    lenient: bool = False,
+    workers: int | None = 1,
+) -> Iterator[tuple[Job | Rows, list[Done]]]:
+    """Each job with what came of it, in input order (the first error ends a job's list,
+    but not the run: see :func:`run`)."""
+    work = partial(_run_job, recipe=recipe, lenient=lenient)
+    n = worker_count(workers)
+    if recipe.profile is None:
+        # Without wrapping and repair a track is a few ms of work: less than handing it
+        # to a worker and its text back costs.
+        n = 1
+    elif n > 1:
+        from . import pipeline  # noqa: F401  (forked workers start with it imported)
+    return ordered_map(work, jobs, workers=n, cost=_size)
 
 
 def run(
-    jobs: list[Job], recipe: Recipe, *, lenient: bool = False, workers: int | None = None
+    jobs: Iterable[Job | Rows],
+    recipe: Recipe,
+    *,
+    lenient: bool = False,
+    workers: int | None = 1,
 ) -> Iterator[Done]:
     """Every track of every job, done by the recipe, in input order.
 
-    A strict run stops at the first error: the :class:`Done` that carries it is the
-    last one yielded.  Worker processes start when this is called; iterate the result
-    to the end (or close it) to collect them.
+    In this process unless ``workers`` asks for more (None: every core).  A strict
+    run stops at the first error: the :class:`Done` that carries it is the last one.
     """
-    work = partial(_run_job, recipe=recipe, lenient=lenient)
-    n = min(workers or os.cpu_count() or 1, len(jobs))
-    # Without wrapping and repair a track is a few ms of work: less than starting a
-    # process and sending its text back costs.
-    if n <= 1 or len(jobs) < _MIN_PARALLEL_JOBS or recipe.profile is None:
-        return _until_error(_serial(jobs, work))
-    # Workers start with everything already imported: import what the recipe needs
-    # here, once, rather than in every worker.
-    from . import pipeline  # noqa: F401
-
-    runner = _forked if _FORK else _pooled
-    rounds = _rounds(jobs)
-    if len(rounds) == 1:
-        return _until_error(runner(jobs, work, n))
-    return _until_error(_in_rounds(jobs, rounds, work, n, runner))
-
-
-def _until_error(results: Generator[Done, None, None]) -> Iterator[Done]:
-    """The results up to the first that carries an error (a strict run stops there).
-
-    Closing the producer is what stops it: serial work is never done, workers are
-    stopped and collected, a pool's queued jobs are cancelled.
-    """
-    with contextlib.closing(results):
-        for done in results:
-            yield done
-            if done.error is not None:
-                return
-
-
-#: Input handled per round of a parallel run: results wait in memory until their turn
-#: to be written comes, so a very large dataset goes a bounded piece at a time.
-_ROUND_BYTES = 64 << 20
-
-
-def _rounds(jobs: list[Job]) -> list[range]:
-    """Consecutive runs of jobs of about ``_ROUND_BYTES`` of input each (at least one
-    job, and at least _MIN_PARALLEL_JOBS where there are that many)."""
-    rounds: list[range] = []
-    first = size = 0
-    for i, job in enumerate(jobs):
-        size += job.size
-        if size >= _ROUND_BYTES and i + 1 - first >= _MIN_PARALLEL_JOBS:
-            rounds.append(range(first, i + 1))
-            first, size = i + 1, 0
-    if first < len(jobs):
-        rounds.append(range(first, len(jobs)))
-    return rounds
-
-
-def _in_rounds(
-    jobs: list[Job],
-    rounds: list[range],
-    work: Callable[[Job], list[Done]],
-    n: int,
-    runner: Callable[[list[Job], Callable[[Job], list[Done]], int], Generator[Done, None, None]],
-) -> Generator[Done, None, None]:
-    for part in rounds:
-        yield from runner(jobs[part.start : part.stop], work, min(n, len(part)))
-
-
-#: Where fork is safe, workers are forked directly: a run of a dataset is a few hundred
-#: milliseconds, and importing multiprocessing and concurrent.futures alone costs a
-#: tenth of that.  macOS (whose system libraries are not fork-safe) and Windows (no
-#: fork) get a process pool.
-_FORK = hasattr(os, "fork") and sys.platform != "darwin"
-
-
-def _serial(jobs: list[Job], work: Callable[[Job], list[Done]]) -> Generator[Done, None, None]:
-    for job in jobs:
-        yield from work(job)
-
-
-class _Ends:
-    """The jobs not yet taken, shared by forked processes: this process takes them from
-    the front, in input order, so it can hand each result on at once; the workers take
-    them from the back.  They meet where the work is shared evenly, whatever each job
-    costs (a job's size in bytes predicts its time only to within a third)."""
-
-    def __init__(self, count: int) -> None:
-        import mmap
-
-        self._memory = mmap.mmap(-1, 16)  # shared with forked children
-        self._ends = memoryview(self._memory).cast("q")
-        self._ends[0], self._ends[1] = 0, count
-        # A one-byte token in a pipe is the lock: whoever reads it holds it.
-        self._lock_r, self._lock_w = os.pipe()
-        os.write(self._lock_w, b".")
-
-    def take(self, front: bool) -> int | None:
-        """The next job from one end, or None when none is left."""
-        os.read(self._lock_r, 1)
-        try:
-            first, stop = self._ends[0], self._ends[1]
-            if first >= stop:
-                return None
-            if front:
-                self._ends[0] = first + 1
-                return first
-            self._ends[1] = stop - 1
-            return stop - 1
-        finally:
-            os.write(self._lock_w, b".")
-
-    def close(self) -> None:
-        if self._memory.closed:
-            return
-        self._ends.release()
-        self._memory.close()
-        os.close(self._lock_r)
-        os.close(self._lock_w)
-
-
-def _forked(
-    jobs: list[Job], work: Callable[[Job], list[Done]], n: int
-) -> Generator[Done, None, None]:
-    ends = _Ends(len(jobs))
-    children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
-    # Objects that exist now are left out of garbage collection until the run ends
-    # (the documented way to fork): the workers' collections then neither walk them nor
-    # copy the memory pages they sit on.
-    gc.freeze()
+    results = run_jobs(jobs, recipe, lenient=lenient, workers=workers)
     try:
-        for _ in range(n - 1):
-            read_fd, write_fd = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # a worker: jobs from the back, results down the pipe, gone
-                try:
-                    os.close(read_fd)
-                    _child(jobs, ends, work, write_fd)
-                finally:
-                    os._exit(0)
-            os.close(write_fd)
-            children.append((pid, read_fd))
-    except BaseException:
-        _finish(children, ends)
-        raise
-    results = _collect(jobs, ends, work, children)
-    # Should the caller drop the results without reading them, the workers still go.
-    weakref.finalize(results, _finish, children, ends)
-    return results
-
-
-def _child(jobs: list[Job], ends: _Ends, work: Callable[[Job], list[Done]], fd: int) -> None:
-    import pickle
-
-    results: dict[int, list[Done]] | BaseException
-    try:
-        results = {}
-        while (i := ends.take(front=False)) is not None:
-            results[i] = work(jobs[i])
-        payload = pickle.dumps(results, pickle.HIGHEST_PROTOCOL)
-    except BaseException as exc:  # a bug, or ^C: the parent raises it
-        try:
-            payload = pickle.dumps(exc, pickle.HIGHEST_PROTOCOL)
-        except Exception:
-            payload = pickle.dumps(RuntimeError(f"worker failed: {exc!r}"))
-    view = memoryview(payload)
-    with contextlib.suppress(OSError):  # the parent is gone: nobody to tell
-        while view:
-            view = view[os.write(fd, view) :]
-
-
-def _collect(
-    jobs: list[Job], ends: _Ends, work: Callable[[Job], list[Done]], children: list[tuple[int, int]]
-) -> Generator[Done, None, None]:
-    import pickle
-
-    try:
-        i = 0
-        while (taken := ends.take(front=True)) is not None:
-            i = taken + 1
-            yield from work(jobs[taken])
-        results: dict[int, list[Done]] = {}
-        while children:
-            pid, fd = children[0]
-            pipe = os.fdopen(fd, "rb")
-            children[0] = (pid, -1)  # the file closes the pipe from here on
-            with pipe:
-                payload = pipe.read()
-            children.pop(0)
-            os.waitpid(pid, 0)
-            try:
-                got = pickle.loads(payload)
-            except Exception:  # nothing, or half of it: the worker was killed
-                raise SubtoolsError("a worker process ended without its results") from None
-            if isinstance(got, BaseException):
-                raise got
-            results.update(got)
-        for j in range(i, len(jobs)):
-            yield from results[j]
+        for _, done_list in results:
+            for done in done_list:
+                yield done
+                if done.error is not None:
+                    return
     finally:
-        _finish(children, ends)
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
 
 
-def _finish(children: list[tuple[int, int]], ends: _Ends) -> None:
-    """Stop and collect workers whose results are no longer wanted; free the shared ends."""
-    import signal
-
-    for pid, fd in children:
-        if fd >= 0:
-            with contextlib.suppress(OSError):
-                os.close(fd)
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-        with contextlib.suppress(OSError):
-            os.waitpid(pid, 0)
-    children.clear()
-    ends.close()
-    gc.unfreeze()
+def _size(job: Job | Rows) -> int:
+    return job.size
 
 
-def _pooled(
-    jobs: list[Job], work: Callable[[Job], list[Done]], n: int
-) -> Generator[Done, None, None]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context()) as pool:
-        try:
-            # Longest jobs first (they finish last otherwise); results still come in order.
-            order = sorted(range(len(jobs)), key=lambda i: -jobs[i].size)
-            futures = {i: pool.submit(work, jobs[i]) for i in order}
-            for i in range(len(jobs)):
-                yield from futures[i].result()
-        finally:  # stopped early: what has not started never will
-            pool.shutdown(cancel_futures=True)
-
-
-def _run_job(job: Job, recipe: Recipe, lenient: bool) -> list[Done]:
+def _run_job(job: Job | Rows, recipe: Recipe, lenient: bool) -> list[Done]:
     warnings: list[ParseError] = []
     out: list[Done] = []
     try:
-        if job.rows is not None:
-            from .formats.jsonl import decode_rows
-
+        if isinstance(job, Rows):
             ctx = ReadContext(source=job.source, lenient=lenient, on_warning=warnings.append)
-            tracks: Iterator[Track] = decode_rows(job.rows, ctx)
+            numbered: Iterator[tuple[int | None, Track]] = tracks(job, ctx)
         else:
-            tracks = iter_tracks(
-                job.source,
-                job.format,
-                lenient=lenient,
-                on_warning=warnings.append,
-                encoding=job.encoding,
+            numbered = (
+                (None, t)
+                for t in iter_tracks(
+                    job.source,
+                    job.format,
+                    lenient=lenient,
+                    on_warning=warnings.append,
+                    encoding=job.encoding,
+                )
             )
-        for track in tracks:
+        for row, track in numbered:
             done = recipe.apply(track)
+            done.row = row
             done.warnings, warnings = warnings, []
             out.append(done)
     except SubtoolsError as exc:
@@ -403,3 +212,128 @@ def _run_job(job: Job, recipe: Recipe, lenient: bool) -> list[Done]:
     if warnings:
         out.append(Done(job.source, None, None, warnings=warnings))
     return out
+
+
+def convert_dataset(
+    path: str,
+    out_dir: str | None,
+    to: str = "srt",
+    profile: Profile | None = None,
+    *,
+    format: str | None = None,
+    lenient: bool = False,
+    workers: int | None = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+) -> Iterator[Done]:
+    """Every row of a dataset (JSONL or Parquet) converted, ``out_dir/<id>.<ext>``
+    written for each when ``out_dir`` is given; the results (and warnings) in input order.
+
+    ``engine="dask"`` runs on a Dask cluster (``scheduler``: its address; none: a local
+    cluster of processes), which needs ``subtools[dask]``; the files, named and written
+    the same way, are written by the workers.  ``profile=None`` converts raw.
+    """
+    recipe = Recipe(to, profile, keep_changes=False, summarize=False)
+    kind = dataset_kind(path, format)
+    if kind is None:
+        raise UsageError(f"{path}: not a dataset (JSONL or Parquet)")
+    if engine == "dask":
+        if out_dir is None:
+            raise UsageError("a run on Dask writes its results: give out_dir")
+        from .cluster import convert_on_dask
+
+        return convert_on_dask(path, kind, out_dir, recipe, lenient=lenient, scheduler=scheduler)
+    if engine != "local":
+        raise UsageError(f"unknown engine {engine!r} (local or dask)")
+    columns = None if recipe.to == "jsonl" else list(_NEEDED)
+    results = run(windows(path, kind, columns=columns), recipe, lenient=lenient, workers=workers)
+    if out_dir is None:
+        return results
+    return write_files(results, out_dir, get_format(to).extensions[0])
+
+
+#: The columns a caption needs (a JSONL row written whole needs them all).
+_NEEDED = ("id", "title", "language", "segments")
+
+
+def write_files(
+    results: Iterable[Done],
+    out_dir: str,
+    ext: str,
+    check: Callable[[str], None] | None = None,
+) -> Iterator[Done]:
+    """Write each finished track to ``out_dir/<name><ext>`` atomically (names from
+    :class:`~subtools.dataset.Names`), its ``output`` set; pass every result on.
+
+    ``check`` sees each path first and may refuse it by raising.
+    """
+    from .fileio import atomic_write
+
+    os.makedirs(out_dir, exist_ok=True)
+    names = Names()
+    for done in results:
+        if done.text is not None:
+            path = os.path.join(out_dir, names(done.base_name) + ext)
+            if check is not None:
+                check(path)
+            atomic_write(path, done.text)
+            done.output = path
+        yield done
+
+
+def caption_batch(
+    batch: Any,
+    *,
+    to: str = "vtt",
+    profile: str | Profile | None = "netflix",
+    column: str = "captions",
+    lenient: bool = False,
+) -> Any:
+    """The same batch of dataset rows with a ``column`` of captions added, in the
+    format ``to`` (wrapped and repaired by ``profile``; None: raw).
+
+    The batch is a dict of columns (lists, or arrays with ``tolist``), as
+    ``datasets.Dataset.map(batched=True)`` passes, or a pyarrow ``Table`` or
+    ``RecordBatch``, as Ray Data's ``map_batches(batch_format="pyarrow")`` does; what
+    comes back is of the same kind, the input left as it was.  A row needs
+    ``segments``; a bad one raises :class:`ParseError`, or gets None with ``lenient``.
+
+    >>> rows = {"id": ["a"], "segments": [[{"start": 0.0, "end": 1.5, "text": " Hi."}]]}
+    >>> caption_batch(rows, to="srt")["captions"]
+    ['1\\n00:00:00,000 --> 00:00:01,500\\nHi.\\n']
+    """
+    from .formats.json_segments import Place, track_from_object
+    from .style import get_profile
+
+    chosen = get_profile(profile) if isinstance(profile, str) else profile
+    recipe = Recipe(to, chosen, keep_changes=False, summarize=False, column=column)
+    arrow = hasattr(batch, "append_column") and hasattr(batch, "column_names")
+    names = list(batch.column_names if arrow else batch.keys())
+    if column in names:
+        raise UsageError(f"the batch already has a column {column!r}; name another")
+    if "segments" not in names:
+        raise UsageError("the batch has no 'segments' column")
+
+    def values(name: str) -> list[Any]:
+        col = batch.column(name) if arrow else batch[name]
+        return list(col.to_pylist() if arrow else col.tolist() if hasattr(col, "tolist") else col)
+
+    segments = values("segments")
+    ids = values("id") if "id" in names else [None] * len(segments)
+    ctx = ReadContext(source="<batch>", lenient=lenient)
+    texts: list[str | None] = []
+    for number, (row_id, segs) in enumerate(zip(ids, segments, strict=True), 1):
+        if isinstance(segs, dict):  # a Sequence of structs, as older datasets give it
+            segs = [dict(zip(segs, values, strict=True)) for values in zip(*segs.values())]
+        row = {"segments": segs} if row_id is None else {"id": str(row_id), "segments": segs}
+        place = Place(ctx, row=number, row_id=row.get("id"))
+        try:
+            texts.append(recipe.apply(track_from_object(row, place, ctx.source)).text)
+        except ParseError as exc:
+            ctx.problem(exc)
+            texts.append(None)
+    if arrow:
+        import pyarrow as pa
+
+        return batch.append_column(column, pa.array(texts, pa.string()))
+    return {**batch, column: texts}

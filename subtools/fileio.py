@@ -10,6 +10,8 @@ import codecs
 import contextlib
 import itertools
 import os
+from collections.abc import Iterator
+from typing import BinaryIO
 
 from .errors import ParseError, WriteError
 
@@ -76,15 +78,16 @@ def split_lines(text: str) -> list[str]:
     return text.split("\n")
 
 
-def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
-    """Write a file so that it is either whole or not there: a temp file, then rename.
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """A binary file that becomes ``path`` when the block ends without an error, and
+    is never seen at all otherwise: a temp file, then rename.
 
     The temp file sits beside the target (a rename is atomic only within a file system)
     and is created with O_EXCL, so it never clobbers anything, and with mode 0666 less
     the umask, the mode a plain ``open()`` would give the target.
     """
     target = os.fspath(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     folder, name = os.path.split(target)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     try:
@@ -99,7 +102,7 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
         raise WriteError(f"{target}: cannot write: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
+            yield fh
         os.replace(tmp, target)
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
@@ -107,3 +110,9 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
         if isinstance(exc, OSError):
             raise WriteError(f"{target}: cannot write: {exc.strerror}") from None
         raise
+
+
+def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
+    """Write a file so that it is either whole or not there (see :func:`atomic_output`)."""
+    with atomic_output(path) as fh:
+        fh.write(data.encode("utf-8") if isinstance(data, str) else data)
