@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from .changes import Change
@@ -143,7 +142,7 @@ def run_jobs(
 ) -> Iterator[tuple[Job | Rows, list[Done]]]:
     """Each job with what came of it, in input order (the first error ends a job's list,
     but not the run: see :func:`run`)."""
-    work = partial(_run_job, recipe=recipe, lenient=lenient)
+    work = _Work(recipe, lenient)
     n = worker_count(workers)
     if recipe.profile is None:
         # Without wrapping and repair a track is a few ms of work: less than handing it
@@ -181,6 +180,17 @@ def run(
 
 def _size(job: Job | Rows) -> int:
     return job.size
+
+
+@dataclass(frozen=True)
+class _Work:
+    """:func:`_run_job` with its settings, as a worker is sent it."""
+
+    recipe: Recipe
+    lenient: bool
+
+    def __call__(self, job: Job | Rows) -> list[Done]:
+        return _run_job(job, self.recipe, self.lenient)
 
 
 def _run_job(job: Job | Rows, recipe: Recipe, lenient: bool) -> list[Done]:
@@ -324,7 +334,9 @@ def caption_batch(
     texts: list[str | None] = []
     for number, (row_id, segs) in enumerate(zip(ids, segments, strict=True), 1):
         if isinstance(segs, dict):  # a Sequence of structs, as older datasets give it
-            segs = [dict(zip(segs, values, strict=True)) for values in zip(*segs.values())]
+            segs = [
+                dict(zip(segs, values, strict=True)) for values in zip(*segs.values(), strict=True)
+            ]
         row = {"segments": segs} if row_id is None else {"id": str(row_id), "segments": segs}
         place = Place(ctx, row=number, row_id=row.get("id"))
         try:

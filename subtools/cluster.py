@@ -67,8 +67,9 @@ def partitions(path: str, kind: str, count: int) -> list[Partition]:
         for g, group_size in enumerate(sizes):
             size += group_size
             if size >= target or g == len(sizes) - 1:
-                part = Partition(len(parts), path, kind, groups=range(first, g + 1),
-                                 first_row=first_row)  # fmt: skip
+                part = Partition(
+                    len(parts), path, kind, groups=range(first, g + 1), first_row=first_row
+                )
                 parts.append(part)
                 first_row += sum(meta.row_group(i).num_rows for i in part.groups or ())
                 first, size = g + 1, 0

@@ -169,8 +169,13 @@ def parquet_windows(
         sink = pa.BufferOutputStream()
         with pa.ipc.new_stream(sink, batch.schema) as writer:
             writer.write_batch(batch)
-        yield Rows(path, "parquet", arrow=sink.getvalue().to_pybytes(), first_row=first_row,
-                   count=batch.num_rows)  # fmt: skip
+        yield Rows(
+            path,
+            "parquet",
+            arrow=sink.getvalue().to_pybytes(),
+            first_row=first_row,
+            count=batch.num_rows,
+        )
         first_row += batch.num_rows
 
 
@@ -201,12 +206,14 @@ def _objects(rows: Rows, ctx: ReadContext) -> Iterator[tuple[int, int | None, An
         except ValueError as exc:
             where = f" (column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
             message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
-            ctx.problem(ParseError(f"invalid JSON: {message}{where}", source=ctx.source,
-                                   line=line_no))  # fmt: skip
+            ctx.problem(
+                ParseError(f"invalid JSON: {message}{where}", source=ctx.source, line=line_no)
+            )
             continue
         except RecursionError:
-            ctx.problem(ParseError("invalid JSON: nested too deeply", source=ctx.source,
-                                   line=line_no))  # fmt: skip
+            ctx.problem(
+                ParseError("invalid JSON: nested too deeply", source=ctx.source, line=line_no)
+            )
             continue
         yield number, line_no, obj
 

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import os
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from subtools import batch
+from subtools import batch, parallel
+from subtools.dataset import Rows
 from subtools.errors import SubtoolsError
 from subtools.style import get_profile
 
 from .conftest import SLICE
 
 
-def _dataset(tmp_path: Path, bad_row: int | None = None) -> Path:
+def _dataset(tmp_path: Path, bad_row: int | None = None, copies: int = 1) -> Path:
     rows = [json.loads(line) for line in SLICE.read_text(encoding="utf-8").splitlines()]
-    rows = (rows * 3)[:6]
+    rows = (rows * 3 * copies)[: 6 * copies]
     for n, row in enumerate(rows):
         row["id"] = f"row{n}"
     if bad_row is not None:
@@ -28,24 +30,28 @@ def _dataset(tmp_path: Path, bad_row: int | None = None) -> Path:
     return path
 
 
+def _jobs(path: Path) -> list[batch.Job | Rows]:
+    # One row a window, so that even six rows spread over the workers.
+    from subtools.dataset import jsonl_windows
+
+    return list(jsonl_windows(str(path), window_bytes=1))
+
+
 def test_parallel_run_equals_serial_run(tmp_path: Path) -> None:
-    path = _dataset(tmp_path)
+    jobs = _jobs(_dataset(tmp_path))
     recipe = batch.Recipe("srt", get_profile("netflix"), keep_changes=True)
-    jobs = batch.jobs_for([str(path)], workers=2)
     assert len(jobs) == 6
-    serial = list(batch.run(jobs, recipe, workers=1))
-    parallel = list(batch.run(jobs, recipe, workers=2))
-    assert gc.get_freeze_count() == 0  # frozen for the fork, thawed after the run
-    assert [d.id for d in parallel] == [f"row{n}" for n in range(6)]
-    assert [(d.id, d.text, d.changes) for d in parallel] == [
+    serial = list(batch.run(jobs, recipe))
+    parallel_ = list(batch.run(jobs, recipe, workers=2))
+    assert [(d.row, d.id) for d in parallel_] == [(n + 1, f"row{n}") for n in range(6)]
+    assert [(d.id, d.text, d.changes) for d in parallel_] == [
         (d.id, d.text, d.changes) for d in serial
     ]
     assert all(d.changes for d in serial)
 
 
 def test_changes_stay_in_the_worker_unless_asked_for(tmp_path: Path) -> None:
-    path = _dataset(tmp_path)
-    jobs = batch.jobs_for([str(path)], workers=2)
+    jobs = _jobs(_dataset(tmp_path))
     kept = list(batch.run(jobs, batch.Recipe("srt", get_profile("netflix")), workers=2))
     bare = batch.Recipe("srt", get_profile("netflix"), keep_changes=False, summarize=False)
     dropped = list(batch.run(jobs, bare, workers=2))
@@ -54,14 +60,10 @@ def test_changes_stay_in_the_worker_unless_asked_for(tmp_path: Path) -> None:
     assert not any(d.changes or d.unresolved or d.summary for d in dropped)
 
 
-@pytest.mark.parametrize("way", ["serial", "forked", "pooled"])
-def test_a_strict_run_stops_at_the_first_bad_row(tmp_path: Path, monkeypatch, way: str) -> None:
-    path = _dataset(tmp_path, bad_row=3)
-    jobs = batch.jobs_for([str(path)], workers=2)
-    monkeypatch.setattr(batch, "_FORK", way != "pooled")
-    workers = 1 if way == "serial" else 2
-    recipe = batch.Recipe("srt", get_profile("netflix"))
-    results = list(batch.run(jobs, recipe, workers=workers))
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_strict_run_stops_at_the_first_bad_row(tmp_path: Path, workers: int) -> None:
+    jobs = _jobs(_dataset(tmp_path, bad_row=3))
+    results = list(batch.run(jobs, batch.Recipe("srt", get_profile("netflix")), workers=workers))
     assert len(results) == 4
     assert [d.id for d in results[:3]] == ["row0", "row1", "row2"]
     assert results[-1].error is not None
@@ -69,23 +71,49 @@ def test_a_strict_run_stops_at_the_first_bad_row(tmp_path: Path, monkeypatch, wa
     assert "segment 1" in str(results[-1].error)
 
 
-def test_every_way_of_running_gives_the_same(tmp_path: Path, monkeypatch) -> None:
-    path = _dataset(tmp_path)
-    recipe = batch.Recipe("srt", get_profile("netflix"))
-    jobs = batch.jobs_for([str(path)], workers=3)
-    serial = [(d.id, d.text) for d in batch.run(jobs, recipe, workers=1)]
-    assert [(d.id, d.text) for d in batch.run(jobs, recipe, workers=3)] == serial
-    monkeypatch.setattr(batch, "_FORK", False)  # the process pool of macOS and Windows
-    assert [(d.id, d.text) for d in batch.run(jobs, recipe, workers=2)] == serial
+def test_the_library_runs_in_this_process_unless_asked_for_workers() -> None:
+    assert [r for _, r in parallel.ordered_map(_pid, range(5))] == [os.getpid()] * 5
+    pids = {r for _, r in parallel.ordered_map(_pid, range(20), workers=2)}
+    assert os.getpid() not in pids
+
+
+def _pid(_: int) -> int:
+    return os.getpid()
+
+
+def test_results_come_in_input_order_whatever_the_job_sizes() -> None:
+    sizes = [1, 50, 3, 40, 2, 7, 30, 1, 1, 25]
+    got = list(parallel.ordered_map(_spin, sizes, workers=2, cost=lambda n: n))
+    assert got == [(n, n * n) for n in sizes]
+
+
+def _spin(n: int) -> int:
+    sum(range(n * 20_000))  # work of about that size
+    return n * n
+
+
+def test_jobs_are_read_a_window_ahead_at_most() -> None:
+    read: list[int] = []
+
+    def jobs() -> Iterator[int]:
+        for i in range(1000):
+            read.append(i)
+            yield i
+
+    results = parallel.ordered_map(_pid, jobs(), workers=2)
+    next(results)
+    assert len(read) <= 2 * parallel.JOBS_PER_WORKER + 1
+    results.close()  # type: ignore[attr-defined]
+    assert len(read) < 1000
 
 
 def test_a_bug_in_a_worker_is_raised_here(tmp_path: Path, monkeypatch) -> None:
-    path = _dataset(tmp_path)
-    jobs = batch.jobs_for([str(path)], workers=2)
+    jobs = _jobs(_dataset(tmp_path))
+    parent = os.getpid()
     real = batch._run_job
 
-    def flaky(job: batch.Job, recipe: batch.Recipe, lenient: bool) -> list[batch.Done]:
-        if job is jobs[-1]:  # the first job a worker takes (from the back)
+    def flaky(job: batch.Job | Rows, recipe: batch.Recipe, lenient: bool) -> list[batch.Done]:
+        if os.getpid() != parent:
             raise RuntimeError("bug")
         return real(job, recipe, lenient)
 
@@ -95,51 +123,28 @@ def test_a_bug_in_a_worker_is_raised_here(tmp_path: Path, monkeypatch) -> None:
         list(results)
 
 
-def test_workers_left_behind_are_collected(tmp_path: Path) -> None:
-    path = _dataset(tmp_path)
-    jobs = batch.jobs_for([str(path)], workers=2)
-    results = batch.run(jobs, batch.Recipe("srt", get_profile("netflix")), workers=2)
-    first = next(iter(results))
-    assert first.id == "row0"
-    results.close()  # type: ignore[attr-defined]
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
-
-
-def test_workers_of_results_never_read_are_collected(tmp_path: Path) -> None:
-    import gc
-
-    path = _dataset(tmp_path)
-    jobs = batch.jobs_for([str(path)], workers=2)
-    results = batch.run(jobs, batch.Recipe("srt", get_profile("netflix")), workers=2)
-    del results
-    gc.collect()
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
-
-
+@pytest.mark.skipif(os.name != "posix", reason="kills a worker with SIGKILL")
 def test_a_worker_that_dies_is_an_error_not_a_hang(tmp_path: Path, monkeypatch) -> None:
-    path = _dataset(tmp_path)
-    jobs = batch.jobs_for([str(path)], workers=2)
+    jobs = _jobs(_dataset(tmp_path))
     parent = os.getpid()
     real = batch._run_job
 
-    def dying(job: batch.Job, recipe: batch.Recipe, lenient: bool) -> list[batch.Done]:
+    def dying(job: batch.Job | Rows, recipe: batch.Recipe, lenient: bool) -> list[batch.Done]:
         if os.getpid() != parent:
-            os._exit(9)  # killed, as by the out-of-memory killer
+            os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer does
         return real(job, recipe, lenient)
 
     monkeypatch.setattr(batch, "_run_job", dying)
     results = batch.run(jobs, batch.Recipe("srt", get_profile("netflix")), workers=2)
-    with pytest.raises(SubtoolsError, match="ended without its results"):
+    with pytest.raises(SubtoolsError, match="worker process died"):
         list(results)
 
 
-def test_a_very_large_run_goes_in_rounds(tmp_path: Path, monkeypatch) -> None:
-    path = _dataset(tmp_path)
-    jobs = batch.jobs_for([str(path)], workers=2)
-    recipe = batch.Recipe("srt", get_profile("netflix"))
-    whole = [(d.id, d.text) for d in batch.run(jobs, recipe, workers=2)]
-    monkeypatch.setattr(batch, "_ROUND_BYTES", 1)  # every _MIN_PARALLEL_JOBS jobs a round
-    assert [len(r) for r in batch._rounds(jobs)] == [4, 2]
-    assert [(d.id, d.text) for d in batch.run(jobs, recipe, workers=2)] == whole
+def test_raw_runs_stay_in_this_process(tmp_path: Path, monkeypatch) -> None:
+    jobs = _jobs(_dataset(tmp_path))
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a pool for raw conversion")
+
+    monkeypatch.setattr(parallel, "_pooled", no_pool)
+    assert len(list(batch.run(jobs, batch.Recipe("srt"), workers=2))) == 6

@@ -71,7 +71,8 @@ def test_fast_start_imports_nothing_heavy(tmp_path: Path) -> None:
         "from subtools.cli import main as m\n"
         "try:\n    m.main(['convert', '--help'])\nexcept SystemExit:\n    pass\n"
         f"m.main(['convert', {str(SLICE)!r}, '--id', 'waK7AD-AEyc', '-o', {str(out)!r}])\n"
-        "heavy = [x for x in ('yt_dlp', 'numpy', 'ffmpeg', 'imageio_ffmpeg', 'webrtcvad')"
+        "heavy = [x for x in ('yt_dlp', 'numpy', 'ffmpeg', 'imageio_ffmpeg', 'webrtcvad',"
+        " 'pyarrow', 'dask', 'distributed')"
         " if x in sys.modules]\n"
         "print('HEAVY=' + ','.join(heavy))\n"
     )
