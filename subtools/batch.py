@@ -255,15 +255,22 @@ def convert_dataset(
         return convert_on_dask(path, kind, out_dir, recipe, lenient=lenient, scheduler=scheduler)
     if engine != "local":
         raise UsageError(f"unknown engine {engine!r} (local or dask)")
-    columns = None if recipe.to == "jsonl" else list(_NEEDED)
-    results = run(windows(path, kind, columns=columns), recipe, lenient=lenient, workers=workers)
+    results = run(
+        windows(path, kind, columns=columns_for(to)), recipe, lenient=lenient, workers=workers
+    )
     if out_dir is None:
         return results
     return write_files(results, out_dir, get_format(to).extensions[0])
 
 
-#: The columns a caption needs (a JSONL row written whole needs them all).
-_NEEDED = ("id", "title", "language", "segments")
+def columns_for(to: str) -> list[str] | None:
+    """The dataset columns a conversion to ``to`` reads (None: all of them).
+
+    >>> columns_for("srt"), columns_for("jsonl")
+    (['id', 'title', 'language', 'segments'], None)
+    """
+    # A row written as a dataset row keeps every field; captions need only these.
+    return None if get_format(to).multi else ["id", "title", "language", "segments"]
 
 
 def write_files(
@@ -326,7 +333,11 @@ def caption_batch(
 
     def values(name: str) -> list[Any]:
         col = batch.column(name) if arrow else batch[name]
-        return list(col.to_pylist() if arrow else col.tolist() if hasattr(col, "tolist") else col)
+        if arrow:
+            from .dataset import column_values
+
+            return column_values(col.combine_chunks() if hasattr(col, "chunks") else col)
+        return list(col.tolist() if hasattr(col, "tolist") else col)
 
     segments = values("segments")
     ids = values("id") if "id" in names else [None] * len(segments)

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .batch import Done, Recipe, _run_job
+from .batch import Done, Recipe, _run_job, columns_for
 from .dataset import Names, jsonl_windows, open_parquet, parquet_windows
 from .errors import ParseError, UsageError
 from .fileio import atomic_write
@@ -91,7 +91,12 @@ def convert_part(part: Partition, recipe: Recipe, lenient: bool, folder: str) ->
     ext = get_format(recipe.to).extensions[0]
     tally: dict[str, int] = {}
     if part.kind == "parquet":
-        windows = parquet_windows(part.source, row_groups=part.groups, first_row=part.first_row)
+        windows = parquet_windows(
+            part.source,
+            row_groups=part.groups,
+            first_row=part.first_row,
+            columns=columns_for(recipe.to),
+        )
     else:
         windows = jsonl_windows(part.source, start=part.start, end=part.end, tally=tally)
     out = PartDone()

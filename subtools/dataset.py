@@ -10,6 +10,7 @@ processed.  pyarrow is imported only for Parquet.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections.abc import Iterator, Mapping
@@ -186,11 +187,38 @@ def record_batch(rows: Rows) -> pa.RecordBatch:
     return pa.ipc.open_stream(rows.arrow).read_next_batch()
 
 
+def column_values(column: Any) -> list[Any]:
+    """An Arrow column as Python values, as ``to_pylist`` gives them.
+
+    A list of structs (segments) is converted a field at a time, which is several times
+    faster than ``to_pylist``'s value by value.
+    """
+    import pyarrow as pa
+
+    kind = column.type
+    if not (pa.types.is_list(kind) and pa.types.is_struct(kind.value_type)) or column.null_count:
+        return list(column.to_pylist())
+    flat = column.flatten()
+    if flat.null_count:
+        return list(column.to_pylist())
+    fields = [f.name for f in kind.value_type]
+    items = [
+        dict(zip(fields, values, strict=True))
+        for values in zip(*(flat.field(f).to_pylist() for f in fields), strict=True)
+    ]
+    offsets = column.offsets.to_pylist()
+    base = offsets[0]
+    return [items[a - base : b - base] for a, b in itertools.pairwise(offsets)]
+
+
 def _objects(rows: Rows, ctx: ReadContext) -> Iterator[tuple[int, int | None, Any]]:
     """``(row number, line, row object)`` for each row of the window."""
     if rows.kind == "parquet":
-        for i, obj in enumerate(record_batch(rows).to_pylist()):
-            yield rows.first_row + i, None, obj
+        batch = record_batch(rows)
+        names = batch.schema.names
+        columns = [column_values(batch.column(n)) for n in names]
+        for i, values in enumerate(zip(*columns, strict=True)):
+            yield rows.first_row + i, None, dict(zip(names, values, strict=True))
         return
     encoding = rows.encoding or "utf-8"
     for number, line_no, raw in rows.lines:

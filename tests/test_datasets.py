@@ -79,6 +79,24 @@ def test_windows_are_bounded_and_numbered_from_the_file_start(tmp_path: Path) ->
     assert sum(w.count for w in pwindows) == 12
 
 
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.none()
+        | st.lists(st.none() | st.fixed_dictionaries({"start": st.floats(), "text": st.text()})),
+        max_size=6,
+    ),
+    st.integers(0, 6),
+    st.integers(0, 6),
+)
+def test_arrow_columns_convert_as_to_pylist_does(rows: list, start: int, length: int) -> None:
+    from subtools.dataset import column_values
+
+    kind = pa.list_(pa.struct([("start", pa.float64()), ("text", pa.string())]))
+    column = pa.array(rows, kind).slice(start, length)
+    assert column_values(column) == column.to_pylist()
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_parquet_converts_as_the_same_rows_in_jsonl(tmp_path: Path, workers: int) -> None:
     rows = _rows()

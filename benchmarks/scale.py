@@ -1,0 +1,163 @@
+"""Datasets at scale: speed and memory of `convert --out-dir` as the dataset grows.
+
+    python benchmarks/scale.py [--scales 1,10,40] [--repeat N] [--no-dask]
+
+The shared dataset is repeated 1x, 10x and 40x (each copy of a row with a new id) and
+written as JSONL and as Parquet (pyarrow, row groups of 16 rows).  Each is converted to
+one SRT per row by whole `subtools convert DATA --out-dir D` processes (wrap + repair, as
+by default): in one process (`--workers 1`), on the local pool (every core, the
+default), and on a Dask LocalCluster (`--engine dask`, its start included); and by a
+script converting the same rows with pysubs2 without wrapping (one core).  The runs take
+turns so load on the shared machine hits all alike; times are medians.
+
+Peak memory, sampled every 10 ms: the largest peak resident set (VmHWM) of any one
+process of the run, and the peak of the proportional set sizes (PSS) of the whole
+process tree summed (PSS counts pages shared between forked processes once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from _common import PYSUBS2_CONVERT, TRANSCRIPTS, compile_project, need
+
+PYSUBS2_PARQUET = """
+import sys, pyarrow.parquet as pq, pysubs2
+src, out = sys.argv[1], sys.argv[2]
+for batch in pq.ParquetFile(src).iter_batches(batch_size=16, columns=["id", "segments"]):
+    for row in batch.to_pylist():
+        pysubs2.load_from_whisper(row["segments"]).save(f"{out}/{row['id']}.srt")
+"""
+
+ROW_GROUP = 16
+
+
+def build(folder: Path, scale: int) -> tuple[Path, Path, int, int]:
+    """The dataset repeated ``scale`` times as JSONL and Parquet; rows and segments."""
+    rows = [json.loads(line) for line in need(TRANSCRIPTS).open(encoding="utf-8")]
+    jsonl, parquet = folder / f"x{scale}.jsonl", folder / f"x{scale}.parquet"
+    writer = None
+    with jsonl.open("w", encoding="utf-8") as fh:
+        for copy in range(scale):
+            batch = [{**row, "id": f"{row['id']}-{copy}"} for row in rows]
+            fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in batch)
+            table = pa.Table.from_pylist(batch)
+            if writer is None:
+                writer = pq.ParquetWriter(parquet, table.schema)
+            writer.write_table(table, row_group_size=ROW_GROUP)
+    assert writer is not None
+    writer.close()
+    segments = sum(len(r["segments"]) for r in rows) * scale
+    return jsonl, parquet, len(rows) * scale, segments
+
+
+def _tree(pid: int) -> list[int]:
+    """A process and its descendants."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            children = [int(c) for c in fh.read().split()]
+    except (OSError, ValueError):
+        return [pid]
+    return [pid, *(p for c in children for p in _tree(c))]
+
+
+def _status(pid: int) -> tuple[int, int]:
+    """(PSS, peak RSS) of a process in kB; zeros once it is gone."""
+    pss = hwm = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            pss = next(int(line.split()[1]) for line in fh if line.startswith("Pss:"))
+        with open(f"/proc/{pid}/status") as fh:
+            hwm = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+    except (OSError, StopIteration, ValueError):
+        pass
+    return pss, hwm
+
+
+def measure(cmd: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS of one process (MB), peak summed PSS of the tree (MB)."""
+    peak_pss = peak_rss = 0
+    stop = threading.Event()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def sample() -> None:
+        nonlocal peak_pss, peak_rss
+        while not stop.is_set():
+            got = [_status(p) for p in _tree(proc.pid)]
+            peak_pss = max(peak_pss, sum(pss for pss, _ in got))
+            peak_rss = max(peak_rss, *(hwm for _, hwm in got))
+            stop.wait(0.01)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    code = proc.wait()
+    wall = time.perf_counter() - t0
+    stop.set()
+    sampler.join()
+    if code != 0:
+        raise SystemExit(f"failed ({code}): {' '.join(cmd)}")
+    return wall, peak_rss / 1024, peak_pss / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scales", default="1,10,40")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-dask", action="store_true")
+    args = ap.parse_args()
+    compile_project()
+    py = sys.executable
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        (work / "pysubs2_jsonl.py").write_text(PYSUBS2_CONVERT)
+        (work / "pysubs2_parquet.py").write_text(PYSUBS2_PARQUET)
+        print(f"median of {args.repeat}; memory: peak RSS of one process / peak PSS of all\n")
+        print(
+            "| scale | input | run | time | rows/s | cues/s | RSS MB | PSS MB "
+            "| pysubs2 time ÷ this |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+        )
+        for scale in (int(s) for s in args.scales.split(",")):
+            jsonl, parquet, rows, cues = build(work, scale)
+            for kind, src in (("JSONL", jsonl), ("Parquet", parquet)):
+                out = work / "out"
+                convert = [py, "-m", "subtools", "convert", str(src), "--out-dir", str(out)]
+                peer = work / ("pysubs2_jsonl.py" if kind == "JSONL" else "pysubs2_parquet.py")
+                runs = {
+                    "serial": [*convert, "--workers", "1"],
+                    "local pool": convert,
+                    "Dask LocalCluster": [*convert, "--engine", "dask"],
+                    "pysubs2, no wrapping": [py, str(peer), str(src), str(out)],
+                }
+                if args.no_dask:
+                    del runs["Dask LocalCluster"]
+                got: dict[str, list[tuple[float, float, float]]] = {k: [] for k in runs}
+                for _ in range(args.repeat):
+                    for name, cmd in runs.items():
+                        subprocess.run(["rm", "-rf", str(out)], check=True)
+                        out.mkdir()
+                        got[name].append(measure(cmd))
+                peer_time = statistics.median(t for t, _, _ in got["pysubs2, no wrapping"])
+                for name, results in got.items():
+                    t = statistics.median(r[0] for r in results)
+                    rss = statistics.median(r[1] for r in results)
+                    pss = statistics.median(r[2] for r in results)
+                    print(
+                        f"| {scale}x | {kind} | {name} | {t:.2f} s | {rows / t:,.0f} "
+                        f"| {cues / t:,.0f} | {rss:.0f} | {pss:.0f} | {peer_time / t:.2f} |",
+                        flush=True,
+                    )
+
+
+if __name__ == "__main__":
+    main()
