@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         report.append(_report_entry(done, str(path), recipe))
 
     jobs = batch.jobs_for(args.inputs, None, args.encoding)
-    results = batch.run(jobs, recipe, lenient=args.lenient)
+    results = batch.run(jobs, recipe, lenient=args.lenient, workers=None)
     if args.out_dir:
         ext = get_format(fmt).extensions[0]
         write_outputs(results, args.out_dir, ext, warnings, args.inputs, on_done=record)
