@@ -269,6 +269,18 @@ def cluster():  # type: ignore[no-untyped-def]
         yield c
 
 
+def _local_and_dask(
+    src: Path, tmp_path: Path, scheduler: str
+) -> tuple[list[batch.Done], list[batch.Done]]:
+    """The dataset converted locally to ``tmp_path/l`` and on Dask to ``tmp_path/d``."""
+    profile = get_profile("netflix")
+    local = list(batch.convert_dataset(str(src), str(tmp_path / "l"), "srt", profile))
+    remote = batch.convert_dataset(
+        str(src), str(tmp_path / "d"), "srt", profile, engine="dask", scheduler=scheduler
+    )
+    return local, list(remote)
+
+
 @pytest.mark.parametrize("kind", ["jsonl", "parquet"])
 def test_dask_writes_the_same_files_as_a_local_run(
     tmp_path: Path, cluster, monkeypatch, kind: str
@@ -280,18 +292,7 @@ def test_dask_writes_the_same_files_as_a_local_run(
     rows[5]["id"] = rows[1]["id"]  # the same id twice: named in input order
     src = (_jsonl if kind == "jsonl" else _parquet)(tmp_path / f"r.{kind}", rows)
     assert len(on_dask.partitions(str(src), kind, 8)) > 2
-    profile = get_profile("netflix")
-    local = list(batch.convert_dataset(str(src), str(tmp_path / "l"), "srt", profile))
-    remote = list(
-        batch.convert_dataset(
-            str(src),
-            str(tmp_path / "d"),
-            "srt",
-            profile,
-            engine="dask",
-            scheduler=cluster.scheduler_address,
-        )
-    )
+    local, remote = _local_and_dask(src, tmp_path, cluster.scheduler_address)
     assert [(d.row, d.id, Path(d.output or "").name) for d in remote] == [
         (d.row, d.id, Path(d.output or "").name) for d in local
     ]
@@ -305,18 +306,7 @@ def test_dask_errors_name_the_row_in_the_whole_file(tmp_path: Path, cluster, mon
     rows = _rows(2)
     rows[9]["segments"] = [{"start": 3.0, "end": 1.0, "text": "x"}]
     src = _jsonl(tmp_path / "r.jsonl", rows)
-    profile = get_profile("netflix")
-    local = list(batch.convert_dataset(str(src), str(tmp_path / "l"), "srt", profile))
-    remote = list(
-        batch.convert_dataset(
-            str(src),
-            str(tmp_path / "d"),
-            "srt",
-            profile,
-            engine="dask",
-            scheduler=cluster.scheduler_address,
-        )
-    )
+    local, remote = _local_and_dask(src, tmp_path, cluster.scheduler_address)
     assert str(remote[-1].error) == str(local[-1].error)
     assert "row 10" in str(local[-1].error)
     assert _files(tmp_path / "d") == _files(tmp_path / "l")
