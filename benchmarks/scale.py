@@ -1,6 +1,6 @@
 """Datasets at scale: speed and memory of `convert --out-dir` as the dataset grows.
 
-    python benchmarks/scale.py [--scales 1,10,40] [--repeat N] [--no-dask]
+    python benchmarks/scale.py [--scales 1,10,40] [--repeat N] [--runs R,...] [--inputs I,...]
 
 The shared dataset is repeated 1x, 10x and 40x (each copy of a row with a new id) and
 written as JSONL and as Parquet (pyarrow, row groups of 16 rows).  Each is converted to
@@ -114,7 +114,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scales", default="1,10,40")
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument(
+        "--runs", default="serial,local pool,Dask LocalCluster", help="which of these to run"
+    )
+    ap.add_argument("--inputs", default="JSONL,Parquet")
     args = ap.parse_args()
     compile_project()
     py = sys.executable
@@ -130,6 +133,8 @@ def main() -> None:
         for scale in (int(s) for s in args.scales.split(",")):
             jsonl, parquet, rows, cues = build(work, scale)
             for kind, src in (("JSONL", jsonl), ("Parquet", parquet)):
+                if kind not in args.inputs.split(","):
+                    continue
                 out = work / "out"
                 convert = [py, "-m", "subtools", "convert", str(src), "--out-dir", str(out)]
                 peer = work / ("pysubs2_jsonl.py" if kind == "JSONL" else "pysubs2_parquet.py")
@@ -139,8 +144,9 @@ def main() -> None:
                     "Dask LocalCluster": [*convert, "--engine", "dask"],
                     "pysubs2, no wrapping": [py, str(peer), str(src), str(out)],
                 }
-                if args.no_dask:
-                    del runs["Dask LocalCluster"]
+                for name in list(runs)[:3]:
+                    if name not in args.runs.split(","):
+                        del runs[name]
                 got: dict[str, list[tuple[float, float, float]]] = {k: [] for k in runs}
                 for _ in range(args.repeat):
                     for name, cmd in runs.items():

@@ -13,8 +13,9 @@ the caller sees (and prints) is exactly what a serial run gives.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,9 +140,9 @@ def run_jobs(
     *,
     lenient: bool = False,
     workers: int | None = 1,
-) -> Iterator[tuple[Job | Rows, list[Done]]]:
+) -> Generator[tuple[Job | Rows, list[Done]], None, None]:
     """Each job with what came of it, in input order (the first error ends a job's list,
-    but not the run: see :func:`run`)."""
+    but not the run: see :func:`run`).  Close it to stop early."""
     work = _Work(recipe, lenient)
     n = worker_count(workers)
     if recipe.profile is None:
@@ -165,17 +166,12 @@ def run(
     In this process unless ``workers`` asks for more (None: every core).  A strict
     run stops at the first error: the :class:`Done` that carries it is the last one.
     """
-    results = run_jobs(jobs, recipe, lenient=lenient, workers=workers)
-    try:
+    with contextlib.closing(run_jobs(jobs, recipe, lenient=lenient, workers=workers)) as results:
         for _, done_list in results:
             for done in done_list:
                 yield done
                 if done.error is not None:
                     return
-    finally:
-        close = getattr(results, "close", None)
-        if close is not None:
-            close()
 
 
 def _size(job: Job | Rows) -> int:

@@ -8,6 +8,7 @@ time and appears only when whole (a temp file, then rename).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import replace
@@ -45,11 +46,12 @@ def copy_with_captions(
         schema = _schema_with(open_parquet(source).schema_arrow, column)
     jobs = windows(source, kind, encoding=encoding)
     rows = 0
-    with atomic_output(output) as fh:
+    results = run_jobs(jobs, recipe, lenient=lenient, workers=workers)
+    with atomic_output(output) as fh, contextlib.closing(results):
         write = (
             _parquet_writer(fh, schema, column) if schema is not None else _jsonl_writer(fh, column)
         )
-        for window, done_list in run_jobs(jobs, recipe, lenient=lenient, workers=workers):
+        for window, done_list in results:
             assert isinstance(window, Rows)  # (a dataset's jobs are all windows)
             write(window, _captions(done_list, on_warning))
             rows += window.count

@@ -94,7 +94,7 @@ def jsonl_windows(
     decoded here.  With ``only_id``, lines that cannot hold that id are left out.
     ``tally`` (if given) gets the range's count of ``rows`` and ``lines`` at the end.
     """
-    needle = json.dumps(only_id).encode() if only_id is not None else None
+    needle = f'"{only_id}"'.encode(encoding or "utf-8") if only_id is not None else None
     try:
         fh = open(path, "rb")  # noqa: SIM115 (closed below; a generator holds it open)
     except OSError as exc:

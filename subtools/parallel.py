@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from itertools import islice
 from typing import TYPE_CHECKING, TypeVar
 
@@ -48,7 +48,7 @@ def ordered_map(
     *,
     workers: int | None = 1,
     cost: Callable[[T], int] | None = None,
-) -> Iterator[tuple[T, R]]:
+) -> Generator[tuple[T, R], None, None]:
     """``(job, fn(job))`` for every job, in input order.
 
     With one worker (the default) everything runs here, one job at a time.  With more,
@@ -62,12 +62,14 @@ def ordered_map(
     n = worker_count(workers)
     it = iter(jobs)
     if n == 1:
-        return ((job, fn(job)) for job in it)
+        yield from ((job, fn(job)) for job in it)
+        return
     window = n * JOBS_PER_WORKER
     first = list(islice(it, window))
     if len(first) <= 1:  # a pool costs more than one job saves
-        return ((job, fn(job)) for job in first)
-    return _pooled(fn, first, it, n, window, cost)
+        yield from ((job, fn(job)) for job in first)
+        return
+    yield from _pooled(fn, first, it, n, window, cost)
 
 
 def _pooled(
@@ -77,7 +79,7 @@ def _pooled(
     n: int,
     window: int,
     cost: Callable[[T], int] | None,
-) -> Iterator[tuple[T, R]]:
+) -> Generator[tuple[T, R], None, None]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool

@@ -83,7 +83,10 @@ def test_windows_are_bounded_and_numbered_from_the_file_start(tmp_path: Path) ->
 @given(
     st.lists(
         st.none()
-        | st.lists(st.none() | st.fixed_dictionaries({"start": st.floats(), "text": st.text()})),
+        | st.lists(
+            st.none()
+            | st.fixed_dictionaries({"start": st.floats(allow_nan=False), "text": st.text()})
+        ),
         max_size=6,
     ),
     st.integers(0, 6),
