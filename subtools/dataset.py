@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 #: Input per window: small enough that a window a worker never holds much, big enough
 #: that handing it over costs little next to the work.
-WINDOW_BYTES = 256 << 10
+WINDOW_BYTES = 128 << 10
 
 #: Dataset formats (``Rows.kind``) by file extension.
 DATASET_KINDS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}

@@ -26,7 +26,7 @@ R = TypeVar("R")
 
 #: Jobs in flight per worker: enough that a worker never waits for the next job while
 #: this process writes results, few enough that memory stays bounded.
-JOBS_PER_WORKER = 8
+JOBS_PER_WORKER = 4
 
 
 def worker_count(workers: int | None) -> int:
