@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -84,8 +85,9 @@ def _status(pid: int) -> tuple[int, int]:
     return pss, hwm
 
 
-def measure(cmd: list[str]) -> tuple[float, float, float]:
-    """Wall seconds, peak RSS of one process (MB), peak summed PSS of the tree (MB)."""
+def measure(cmd: list[str]) -> tuple[float, float, float, float]:
+    """Wall seconds, peak RSS of one process (MB), peak summed PSS of the tree (MB), and
+    CPU seconds (user + system, the process and the children it waited for)."""
     peak_pss = peak_rss = 0
     stop = threading.Event()
     t0 = time.perf_counter()
@@ -101,13 +103,15 @@ def measure(cmd: list[str]) -> tuple[float, float, float]:
 
     sampler = threading.Thread(target=sample)
     sampler.start()
-    code = proc.wait()
+    _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
     stop.set()
     sampler.join()
-    if code != 0:
-        raise SystemExit(f"failed ({code}): {' '.join(cmd)}")
-    return wall, peak_rss / 1024, peak_pss / 1024
+    if proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, peak_rss / 1024, peak_pss / 1024, cpu
 
 
 def main() -> None:
@@ -127,8 +131,9 @@ def main() -> None:
         (work / "pysubs2_parquet.py").write_text(PYSUBS2_PARQUET)
         print(f"median of {args.repeat}; memory: peak RSS of one process / peak PSS of all\n")
         print(
-            "| scale | input | run | time | rows/s | cues/s | RSS MB | PSS MB "
-            "| pysubs2 time ÷ this |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+            "| scale | input | run | time | CPU | rows/s | cues/s | RSS MB | PSS MB "
+            "| pysubs2 time ÷ this |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: "
+            "| ---: |"
         )
         for scale in (int(s) for s in args.scales.split(",")):
             jsonl, parquet, rows, cues = build(work, scale)
@@ -147,19 +152,20 @@ def main() -> None:
                 for name in list(runs)[:3]:
                     if name not in args.runs.split(","):
                         del runs[name]
-                got: dict[str, list[tuple[float, float, float]]] = {k: [] for k in runs}
+                got: dict[str, list[tuple[float, float, float, float]]] = {k: [] for k in runs}
                 for _ in range(args.repeat):
                     for name, cmd in runs.items():
                         subprocess.run(["rm", "-rf", str(out)], check=True)
                         out.mkdir()
                         got[name].append(measure(cmd))
-                peer_time = statistics.median(t for t, _, _ in got["pysubs2, no wrapping"])
+                peer_time = statistics.median(r[0] for r in got["pysubs2, no wrapping"])
                 for name, results in got.items():
                     t = statistics.median(r[0] for r in results)
                     rss = statistics.median(r[1] for r in results)
                     pss = statistics.median(r[2] for r in results)
+                    cpu = statistics.median(r[3] for r in results)
                     print(
-                        f"| {scale}x | {kind} | {name} | {t:.2f} s | {rows / t:,.0f} "
+                        f"| {scale}x | {kind} | {name} | {t:.2f} s | {cpu:.2f} s | {rows / t:,.0f} "
                         f"| {cues / t:,.0f} | {rss:.0f} | {pss:.0f} | {peer_time / t:.2f} |",
                         flush=True,
                     )
