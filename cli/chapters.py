@@ -17,6 +17,7 @@ from subtools.chapters import (
     read_chapters,
     write_chapters,
 )
+from subtools.dataset import Names
 from subtools.errors import ParseError
 from subtools.fileio import decode
 from subtools.formats import iter_tracks_from_string
@@ -24,7 +25,6 @@ from subtools.model import Track
 
 from .common import refuse_overwriting_input, say, single_track, usage
 from .common import write_output as write_text
-from .outputs import safe_name
 
 #: Next to captions written by ``convert --chapters``: ``talk.srt`` -> ``talk.chapters.vtt``.
 BESIDE = ".chapters.vtt"
@@ -112,18 +112,17 @@ def write_every_row(
     folder.mkdir(parents=True, exist_ok=True)
     protected = {Path(i).resolve() for i in inputs if i != "-"}
     written = skipped = 0
-    seen: set[str] = set()
+    names = Names()
     for track in tracks:
+        # Two rows of one id get a file each, named as their captions are (every row
+        # counts, with chapters or not).
+        name = names(track.id or "_")
         try:
             chapters = chapters_for_track(track, duration=duration)
         except ChapterError as exc:
             say(f"warning: skipped {exc}")
             skipped += 1
             continue
-        name = safe_name(track.id or "_")
-        # Two rows of one id get a file each, as their captions do.
-        name = f"{name}-{written + 1}" if name in seen else name
-        seen.add(name)
         path = folder / f"{name}{ext}"
         if path.resolve() in protected:
             usage(f"output {path} is an input file; subtools never overwrites its input")
