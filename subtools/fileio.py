@@ -58,8 +58,6 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> str:
         tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
         best = next((m for m in tied if m.encoding == "cp1252"), best)
         text = str(best)
-    if "\x00" in text:
-        raise ParseError("binary data, not text (NUL bytes)", source=source)
     return text
 
 
