@@ -45,8 +45,6 @@ def _cue(m: re.Match[str], text: list[str]) -> Cue:
 
 
 def read(text: str, ctx: ReadContext) -> Iterator[Track]:
-    if "\0" in text:
-        text = text.replace("\0", "\ufffd")
     lines = split_lines(text)
     n = len(lines)
     cues: list[Cue] = []
@@ -153,14 +151,15 @@ def write(track: Track) -> str:
 
 
 def sniff(text: str) -> bool:
-    """Whether the text starts like SRT: a cue number or a timing-like line first.
+    """Whether the text starts like SRT: a cue number or a timing-like line first, or
+    nothing at all (what an empty track is written as).
 
     >>> sniff("1\\r00:00:01,000 --> 00:00:02,000\\rhi"), sniff("1\\n00:00:01 - > 00:00:02")
     (True, True)
     """
     head = [ln.strip() for ln in split_lines(text[:4096])[:3] if ln.strip()]
     if not head:
-        return False
+        return not text.strip()  # an empty file: an SRT file with no cues
     if _INDEX.match(head[0]):
         return len(head) > 1 and _ARROW.search(head[1]) is not None and head[1][:1].isdigit()
     return _ARROW.search(head[0]) is not None and head[0][:1].isdigit()

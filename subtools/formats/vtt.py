@@ -263,7 +263,9 @@ def write(track: Track) -> str:
             f"{head}{ts(c.start, '.')} --> {ts(c.end, '.')}{tail}\n"
             f"{clean_text(c.text).translate(_ESCAPES)}\n"
         )
-    return "\n".join(parts)
+    out = "\n".join(parts)
+    # A reader takes NUL for U+FFFD (the parsing algorithm says so): write what it reads.
+    return out.replace("\0", "\ufffd") if "\0" in out else out
 
 
 def sniff(text: str) -> bool:
