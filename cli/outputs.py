@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .common import Warnings, progress, usage, write_output
+from .common import Warnings, progress, say, usage, write_output
 
 if TYPE_CHECKING:
     from subtools.batch import Done
@@ -16,6 +16,19 @@ def safe_name(value: str) -> str:
     """A file name from a row id or file stem: nothing in it can leave the folder."""
     cleaned = "".join(c if c.isalnum() or c in "-_.@+=" else "_" for c in value).lstrip(".")
     return cleaned or "_"
+
+
+def describe(done: Done) -> str:
+    """How messages name a finished track: its source, and its row id if it has one."""
+    return f"{done.source or '<stdin>'}#{done.id}" if done.id else done.source or "<stdin>"
+
+
+def nothing_read(done: Done) -> None:
+    """Refuse to write a track with no cues: input that gave nothing gets no output."""
+    if not done.cues:
+        from subtools.errors import ParseError
+
+        raise ParseError("no cues in input: nothing written", source=describe(done))
 
 
 def finished(results: Iterable[Done], warnings: Warnings) -> Iterator[Done]:
@@ -45,15 +58,21 @@ def write_outputs(
     """
     protected = {Path(i).resolve() for i in inputs if i != "-"}
     folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    # Outputs are replaced by rename, never written through a link: comparing the
-    # folder's real path joined with the name is enough, and resolves once.
-    real_folder = folder.resolve()
+    real_folder: Path | None = None
     bar = progress(None, "writing")
     written = 0
     seen: set[str] = set()
     try:
         for done in finished(results, warnings):
+            if not done.cues:
+                say(f"{describe(done)}: no cues, nothing written")
+                continue
+            if real_folder is None:
+                # Made at the first output: input that gives nothing leaves nothing.
+                folder.mkdir(parents=True, exist_ok=True)
+                # Outputs are replaced by rename, never written through a link: the
+                # folder's real path joined with the name is enough, and resolves once.
+                real_folder = folder.resolve()
             name = safe_name(done.id or Path(done.source).stem or "stdin")
             if name in seen:
                 name = f"{name}-{written + 1}"

@@ -10,6 +10,8 @@ import codecs
 import contextlib
 import itertools
 import os
+import signal
+from collections.abc import Iterator
 
 from .errors import ParseError, WriteError
 
@@ -79,10 +81,32 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
 
     The temp file sits beside the target (a rename is atomic only within a file system)
     and is created with O_EXCL, so it never clobbers anything, and with mode 0666 less
-    the umask, the mode a plain ``open()`` would give the target.
+    the umask, the mode a plain ``open()`` would give the target.  SIGINT and SIGTERM
+    wait while the temp file exists (a signal handler could otherwise run between its
+    creation and the cleanup): an interrupted run leaves the whole file or none.
     """
     target = os.fspath(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    with _signals_held():
+        _write_then_rename(target, payload)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    block = getattr(signal, "pthread_sigmask", None)
+    if block is None:  # no signal masks on this platform
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    before = block(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        # Unblocking delivers what came meanwhile: its handler runs after this.
+        block(signal.SIG_SETMASK, before)
+
+
+def _write_then_rename(target: str, payload: bytes) -> None:
     folder, name = os.path.split(target)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     try:

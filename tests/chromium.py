@@ -18,7 +18,9 @@ _PAGE = """<!doctype html><html><body><pre id="out"></pre><script>
 const files = %s;
 const results = new Array(files.length).fill(null);
 let left = files.length;
-function settle() { if (--left === 0) document.getElementById("out").textContent = JSON.stringify(results); }
+function settle() {
+  if (--left === 0) document.getElementById("out").textContent = JSON.stringify(results);
+}
 files.forEach((text, i) => {
   const video = document.createElement("video");
   const track = document.createElement("track");

@@ -80,8 +80,8 @@ TOKENS = [
     b"[",
     b"]",
     b"\\u0000",
-    "：".encode(),
-    "，".encode(),
+    "\uff1a".encode(),
+    "\uff0c".encode(),
     b"00:00:01,000 --> 00:00:02,000",
     b"00:01.000 --> 00:02.000",
     b"1000:00:00,000",
@@ -250,6 +250,9 @@ def main() -> None:
         biggest_ms = max(biggest_ms, took * 1000)
         if took > SLOW_SECONDS and len(data) < SLOW_UNDER_BYTES:
             slow += 1
+            if args.save:
+                args.save.mkdir(parents=True, exist_ok=True)
+                (args.save / f"slow-{slow}-{took:.1f}s.bin").write_bytes(data)
         for f in findings:
             kinds[f.kind] += 1
             cause = f"{f.kind}: {f.where.split(' -> ')[-1]}: {f.detail[:160]}"

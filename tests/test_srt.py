@@ -15,7 +15,9 @@ from .conftest import run_cli
 SHAPES = {
     "-- >": "1\n00:00:27,000 -- > 00:00:30,730\nhello\n",
     "- >": "1\n00:00:27,000 - > 00:00:30,730\nhello\n",
-    "full-width colon and comma": "1\n00：00：27，000 --> 00：00：30，730\nhello\n",
+    "full-width colon and comma": (
+        "1\n00\uff1a00\uff1a27\uff0c000 --> 00\uff1a00\uff1a30\uff0c730\nhello\n"
+    ),
     "no number": "00:00:27,000 --> 00:00:30,730\nhello\n",
     "dot for the comma": "1\n00:00:27.000 --> 00:00:30.730\nhello\n",
 }

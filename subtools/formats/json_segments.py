@@ -166,7 +166,7 @@ def decode_json(text: str, ctx: ReadContext, line_offset: int = 0) -> Any:
         ) from None
     except RecursionError:
         raise ParseError("invalid JSON: nested too deeply", source=ctx.source) from None
-    except ValueError as exc:
+    except ValueError:
         # Integers of thousands of digits: Python refuses to convert them.
         raise ParseError("invalid JSON: a number too long to read", source=ctx.source) from None
 

@@ -2,7 +2,7 @@
 
 SRT has no standard, so the reader takes the shapes real files have and other
 readers (pysubs2, the ``srt`` library) accept: ``-- >`` and ``- >`` arrows, full-width
-``：`` and ``，``, no milliseconds (``00:00:27``), a fraction of one or two digits
+colons and commas (U+FF1A, U+FF0C), no milliseconds (``00:00:27``), a fraction of one or two digits
 (``00:29:27,46`` is 460 ms), hours of any length, a missing cue number.  A timing line
 inside a cue's text starts a new cue (reported when the empty line before it is
 missing), and text after an empty line inside a cue stays with that cue.  What cannot
@@ -28,7 +28,10 @@ from .cuetext import clean_text
 if TYPE_CHECKING:
     import pysrt
 
-_TS = rf"([0-9]{{1,{HOUR_DIGITS}}})[:：]([0-5]?[0-9])[:：]([0-5]?[0-9])(?:[,.，]([0-9]{{1,3}}))?"
+_TS = (
+    rf"([0-9]{{1,{HOUR_DIGITS}}})[:\uff1a]([0-5]?[0-9])[:\uff1a]([0-5]?[0-9])"
+    r"(?:[,.\uff0c]([0-9]{1,3}))?"
+)
 _TIMING = re.compile(rf"[ \t]*{_TS}[ \t]*-+[ \t]*>[ \t]*{_TS}(?:[ \t].*)?$", re.ASCII)
 _ARROW = re.compile(r"-+[ \t]*>")
 _INDEX = re.compile(r"[ \t]*[0-9]+[ \t]*$", re.ASCII)
@@ -41,7 +44,9 @@ _EXPECTED = "(expected HH:MM:SS,mmm --> HH:MM:SS,mmm)"
 def _cue(m: re.Match[str], text: list[str]) -> Cue:
     g = m.groups()
     body = "\n".join(text) if len(text) != 1 else text[0]
-    return Cue(hms_to_ms(*g[0:3], g[3] or ""), hms_to_ms(*g[4:7], g[7] or ""), body)
+    return Cue(
+        hms_to_ms(g[0], g[1], g[2], g[3] or ""), hms_to_ms(g[4], g[5], g[6], g[7] or ""), body
+    )
 
 
 def read(text: str, ctx: ReadContext) -> Iterator[Track]:
