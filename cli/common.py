@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from subtools.api import one_track
-from subtools.errors import ParseError, ParseNotice, UsageError, WriteError
+from subtools.errors import ParseError, ParseNotice, UsageError
 from subtools.fileio import atomic_write
 from subtools.formats import format_for_path, get_format, iter_tracks
 from subtools.model import Track
@@ -111,8 +111,6 @@ def refuse_overwriting_input(inputs: list[str], output: str | None) -> None:
 def write_output(text: str, output: str | None) -> None:
     """Write to a file atomically, or to standard output for none or ``-``."""
     if not output or output == "-":
-        if sys.stdout is None:
-            raise WriteError("standard output is closed: name an output file with -o")
         sys.stdout.write(text)
         sys.stdout.flush()
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import os
 import signal
 import sys
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 from types import FrameType
 
 from subtools import __version__
-from subtools.errors import SubtoolsError, UsageError
+from subtools.errors import SubtoolsError, UsageError, WriteError
 
 from .common import PROG, say
 
@@ -52,6 +53,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+class _ClosedOutput(io.TextIOBase):
+    """Standard output when it was closed (Python leaves None there): writing to it is a
+    one-line error, not an AttributeError."""
+
+    def write(self, text: str) -> int:
+        raise WriteError("standard output is closed: name an output file with -o")
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM, handled as Ctrl-C is: every temp file removed on the way out."""
 
@@ -63,6 +72,8 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _terminate)
+    if sys.stdout is None:
+        sys.stdout = _ClosedOutput()
     try:
         return _main(argv)
     except KeyboardInterrupt as exc:
@@ -84,8 +95,7 @@ def _main(argv: Sequence[str] | None) -> int:
     module = importlib.import_module(f"{__package__}.{COMMANDS[args.command][0]}")
     try:
         code = int(module.run(args))
-        if sys.stdout is not None:
-            sys.stdout.flush()  # a broken pipe shows here, not at exit
+        sys.stdout.flush()  # a broken pipe shows here, not at exit
         return code
     except UsageError as exc:
         say(str(exc))

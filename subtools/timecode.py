@@ -42,7 +42,8 @@ def is_finite_number(value: object) -> bool:
     """True for an int or float that is finite (``bool`` is not a number here)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return False
-    return math.isfinite(value)
+    # An int is finite however long; math.isfinite would first make it a float.
+    return isinstance(value, int) or math.isfinite(value)
 
 
 _MILLIS = tuple(f"{i:03d}" for i in range(1000))

@@ -247,12 +247,17 @@ def main() -> None:
         findings = check(data)
         took = time.perf_counter() - began
         tried += 1
-        biggest_ms = max(biggest_ms, took * 1000)
+        if took > SLOW_SECONDS and len(data) < SLOW_UNDER_BYTES:
+            # Timed again before counting: the machine may have been busy.
+            began = time.perf_counter()
+            check(data)
+            took = min(took, time.perf_counter() - began)
         if took > SLOW_SECONDS and len(data) < SLOW_UNDER_BYTES:
             slow += 1
             if args.save:
                 args.save.mkdir(parents=True, exist_ok=True)
                 (args.save / f"slow-{slow}-{took:.1f}s.bin").write_bytes(data)
+        biggest_ms = max(biggest_ms, took * 1000)
         for f in findings:
             kinds[f.kind] += 1
             cause = f"{f.kind}: {f.where.split(' -> ')[-1]}: {f.detail[:160]}"

@@ -46,7 +46,7 @@ def test_two_cues_without_an_empty_line_are_two_cues() -> None:
     notices: list[ParseError] = []
     track = subtools.loads(text, on_warning=notices.append)
     assert [(c.start, c.text) for c in track] == [(1000, "one"), (3000, "two")]
-    assert [(type(n), n.line) for n in notices] == [(ParseNotice, 5)]
+    assert [(type(n), n.line) for n in notices] == [(ParseNotice, 4)]
     theirs = pysubs2.SSAFile.from_string(text, format_="srt")
     assert [e.plaintext for e in theirs] == ["one", "two"]
 

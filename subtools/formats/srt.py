@@ -77,13 +77,14 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
                 if not after_blank:
                     # A timing line in the text: the cue before ends, its number (if the
                     # line before is one) goes with the new cue.
-                    if body and _INDEX.match(body[-1]):
+                    numbered = bool(body) and _INDEX.match(body[-1]) is not None
+                    if numbered:
                         body.pop()
                     ctx.notice(
                         ParseNotice(
                             "a new cue starts without an empty line before it",
                             source=ctx.source,
-                            line=i + 1,
+                            line=i if numbered else i + 1,
                         )
                     )
                 cues.append(_cue(timing, body))
