@@ -140,8 +140,10 @@ def srt_text(text: str) -> str:
     True
     """
     text = clean_text(text)
-    if ">" not in text:
-        return text
+    return _no_timing_lines(text) if ">" in text else text
+
+
+def _no_timing_lines(text: str) -> str:
     return "\n".join(
         line.replace(">", WORD_JOINER + ">", 1) if _TIMING.match(line) else line
         for line in text.split("\n")
@@ -150,10 +152,15 @@ def srt_text(text: str) -> str:
 
 def write(track: Track) -> str:
     ts = format_timestamp
-    return "\n".join(
-        f"{n}\n{ts(c.start)} --> {ts(c.end)}\n{srt_text(c.text)}\n"
-        for n, c in enumerate(track.cues, 1)
-    )
+    parts = []
+    for n, c in enumerate(track.cues, 1):
+        text = c.text
+        # Only text that srt_text could change goes through it: writing is mostly this
+        # loop, and most text is one clean line.
+        if "\n" in text or "\r" in text or ">" in text or text[:1].isspace() or text[-1:].isspace():
+            text = srt_text(text)
+        parts.append(f"{n}\n{ts(c.start)} --> {ts(c.end)}\n{text}\n")
+    return "\n".join(parts)
 
 
 def sniff(text: str) -> bool:

@@ -256,16 +256,25 @@ def write(track: Track) -> str:
     parts = ["WEBVTT\n"]
     append = parts.append
     for c in track.cues:
-        head = f"{identifier_line(c.identifier)}\n" if c.identifier else ""
-        settings = settings_text(c.settings) if c.settings else ""
-        tail = f" {settings}" if settings else ""
-        append(
-            f"{head}{ts(c.start, '.')} --> {ts(c.end, '.')}{tail}\n"
-            f"{clean_text(c.text).translate(_ESCAPES)}\n"
-        )
+        text = c.text
+        # Only text that clean_text could change goes through it (see srt.write).
+        if "\n" in text or "\r" in text or text[:1].isspace() or text[-1:].isspace():
+            text = clean_text(text)
+        if c.identifier or c.settings:
+            append(f"{_timing_line(c)}\n{text.translate(_ESCAPES)}\n")
+        else:
+            append(f"{ts(c.start, '.')} --> {ts(c.end, '.')}\n{text.translate(_ESCAPES)}\n")
     out = "\n".join(parts)
     # A reader takes NUL for U+FFFD (the parsing algorithm says so): write what it reads.
     return out.replace("\0", "\ufffd") if "\0" in out else out
+
+
+def _timing_line(c: Cue) -> str:
+    """The identifier line (if any) and the timing line with the cue's settings."""
+    head = f"{identifier_line(c.identifier)}\n" if c.identifier else ""
+    settings = settings_text(c.settings) if c.settings else ""
+    tail = f" {settings}" if settings else ""
+    return f"{head}{format_timestamp(c.start, '.')} --> {format_timestamp(c.end, '.')}{tail}"
 
 
 def sniff(text: str) -> bool:
