@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from subtools.formats import get_format
 
+from . import chapters
 from .common import (
     Warnings,
     add_common_arguments,
@@ -35,7 +36,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--to",
         metavar="FORMAT",
-        help="output format: srt, vtt, json, jsonl or txt (default: from -o's extension, else srt)",
+        help="output format: srt, vtt, vtt-words (each word's time), json, jsonl or txt "
+        "(default: from -o's extension, else srt)",
     )
     p.add_argument(
         "--from",
@@ -53,6 +55,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="one cue per segment, unchanged but for "
         "millisecond rounding and surrounding whitespace (no wrapping, no repair)",
     )
+    p.add_argument(
+        "--chapters",
+        action="store_true",
+        help="also write each dataset row's chapter list (from its description) as "
+        "WebVTT chapters beside the captions: OUT.chapters.vtt, DIR/<id>.chapters.vtt",
+    )
     add_common_arguments(p)
 
 
@@ -60,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
     if args.out_dir and args.output:
         usage("give either -o or --out-dir, not both")
     refuse_overwriting_input([args.input], args.output)
+    if args.chapters and args.out_dir and args.input == "-":
+        usage("--chapters with --out-dir reads the input twice: give a file, not '-'")
     fmt = output_format(args.to, args.output)
     recipe = recipe_from_args(args, fmt)
     ext = get_format(fmt).extensions[0]
@@ -80,7 +90,12 @@ def run(args: argparse.Namespace) -> int:
             warnings=warnings,
         )
         if not args.out_dir:
-            done = recipe.apply(single_track(tracks, args.input))
+            track = single_track(tracks, args.input)
+            if args.chapters:
+                if not args.output or args.output == "-":
+                    usage("--chapters writes a file beside the captions: give -o or --out-dir")
+                chapters.write_beside(track, args.output)
+            done = recipe.apply(track)
             nothing_read(done)
             write_output(done.text or "", args.output)
             warnings.summary()
@@ -88,5 +103,9 @@ def run(args: argparse.Namespace) -> int:
         results = (recipe.apply(t) for t in tracks)
     written = write_outputs(results, args.out_dir, ext, warnings, [args.input])
     say(f"wrote {written} file{'s' if written != 1 else ''} to {args.out_dir}")
+    if args.chapters:
+        rows = open_tracks(args.input, args.from_format, encoding=args.encoding, warnings=warnings)
+        found = chapters.write_every_row(rows, args.out_dir, chapters.BESIDE, "vtt", [args.input])
+        say(f"wrote {found} chapter file{'s' if found != 1 else ''} to {args.out_dir}")
     warnings.summary()
     return 0

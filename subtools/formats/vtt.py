@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ParseError, ParseNotice
 from ..fileio import split_lines
-from ..model import Cue, Track, Word
+from ..model import Cue, Track
 from ..timecode import HOUR_DIGITS, format_timestamp, hms_to_ms
 from .base import Format, ReadContext
 from .cuetext import clean_text
+from .vtt_words import inline_words
 
 if TYPE_CHECKING:
     import webvtt
@@ -38,7 +39,6 @@ _TS = r"(?:([0-9]+):)?([0-5][0-9]):([0-5][0-9])\.([0-9]{3})"
 # "Skip whitespace" in the standard is ASCII whitespace; within a line that leaves
 # space, tab and form feed (a vertical tab is not whitespace).
 _TIMING = re.compile(rf"[ \t\f]*{_TS}[ \t\f]*-->[ \t\f]*{_TS}(.*)", re.ASCII | re.DOTALL)
-_INLINE_TIME = re.compile(rf"<({_TS})>", re.ASCII)
 _SETTING_SPLIT = re.compile(r"[ \t\f\r\n]+")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _EXPECTED = "(expected [HH:]MM:SS.mmm --> [HH:]MM:SS.mmm)"
@@ -64,23 +64,6 @@ def _ms(hours: str | None, minutes: str, seconds: str, millis: str) -> int | Non
     if hours is not None and len(hours) > HOUR_DIGITS:
         return None
     return hms_to_ms(hours or "0", minutes, seconds, millis)
-
-
-def _words(payload: str, start: int, end: int) -> tuple[Word, ...]:
-    """Word timings from inline timestamps (karaoke-style and YouTube auto-captions)."""
-    pieces = _INLINE_TIME.split(payload)
-    # pieces: text, (timestamp, h, m, s, ms), text, (timestamp, ...) ... (5 groups a time)
-    times = [start]
-    for i in range(1, len(pieces), 6):
-        at = _ms(*pieces[i + 1 : i + 5])
-        times.append(times[-1] if at is None else at)
-    words: list[Word] = []
-    for i, chunk in enumerate(pieces[0::6]):
-        at = times[i]
-        until = times[i + 1] if i + 1 < len(times) else end
-        for token in plain_text(chunk).split():
-            words.append(Word(at, max(at, until), token))
-    return tuple(words)
 
 
 def settings_text(raw: str) -> str:
@@ -184,13 +167,7 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
         if timing is not None:
             start, end, identifier, settings = timing
             payload = "\n".join(buffer)
-            # Word timings come from the lines with inline times only: in auto-captions
-            # the other line repeats words already timed in the cue before.
-            words = (
-                tuple(w for ln in buffer if _INLINE_TIME.search(ln) for w in _words(ln, start, end))
-                if "<" in payload
-                else ()
-            )
+            words = inline_words(payload, start, end)
             cues.append(
                 Cue(start, end, clean_text(plain_text(payload)), words, identifier, settings)
             )
@@ -261,7 +238,7 @@ def write(track: Track) -> str:
         if "\n" in text or "\r" in text or text[:1].isspace() or text[-1:].isspace():
             text = clean_text(text)
         if c.identifier or c.settings:
-            append(f"{_timing_line(c)}\n{text.translate(_ESCAPES)}\n")
+            append(f"{timing_line(c)}\n{text.translate(_ESCAPES)}\n")
         else:
             append(f"{ts(c.start, '.')} --> {ts(c.end, '.')}\n{text.translate(_ESCAPES)}\n")
     out = "\n".join(parts)
@@ -269,8 +246,12 @@ def write(track: Track) -> str:
     return out.replace("\0", "\ufffd") if "\0" in out else out
 
 
-def _timing_line(c: Cue) -> str:
-    """The identifier line (if any) and the timing line with the cue's settings."""
+def timing_line(c: Cue) -> str:
+    """The identifier line (if any) and the timing line with the cue's settings.
+
+    >>> timing_line(Cue(1000, 2000, "x", identifier="intro", settings="line:0"))
+    'intro\\n00:00:01.000 --> 00:00:02.000 line:0'
+    """
     head = f"{identifier_line(c.identifier)}\n" if c.identifier else ""
     settings = settings_text(c.settings) if c.settings else ""
     tail = f" {settings}" if settings else ""

@@ -23,12 +23,15 @@ from collections.abc import Iterator
 
 from ..errors import WriteError
 from ..model import Cue, Track, Word
-from ..timecode import format_timestamp
+from ..timecode import HOUR_DIGITS, format_timestamp
 from .base import Format, ReadContext
 
 # The spec's timestamp: optional hours (two or more digits), minutes and seconds 00-59,
-# three digits of milliseconds.
-_TIMESTAMP = re.compile(r"<(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})>")
+# three digits of milliseconds.  ASCII digits, and hours of at most HOUR_DIGITS: a
+# longer one is out of the times a track holds, and is read as any other tag.
+_TIMESTAMP = re.compile(
+    rf"<(?:([0-9]{{2,{HOUR_DIGITS}}}):)?([0-5][0-9]):([0-5][0-9])\.([0-9]{{3}})>", re.ASCII
+)
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -83,10 +86,10 @@ def cue_payload(cue: Cue, number: int = 1) -> str:
     Hi <00:00:01.400>there,<00:00:02.000>
     <00:00:02.500>you<00:00:02.900>
     """
-    from .srt import cue_text
+    from .cuetext import clean_text
     from .vtt import escape
 
-    text = cue_text(cue.text)
+    text = clean_text(cue.text)
     out: list[str] = []
     at = 0  # position in text
     last = cue.start  # the latest time written (the cue's start to begin with)
@@ -134,15 +137,15 @@ def write(track: Track) -> str:
             "no word timings in the track: word-level WebVTT needs words with times "
             "(a Whisper result with word timestamps, or a WebVTT file with inline times)"
         )
-    from .srt import cue_text
-    from .vtt import escape
+    from .cuetext import clean_text
+    from .vtt import escape, timing_line
 
-    ts = format_timestamp
     parts = ["WEBVTT\n"]
     for n, c in enumerate(track.cues, 1):
-        payload = cue_payload(c, n) if c.words else escape(cue_text(c.text))
-        parts.append(f"{ts(c.start, '.')} --> {ts(c.end, '.')}\n{payload}\n")
-    return "\n".join(parts)
+        payload = cue_payload(c, n) if c.words else escape(clean_text(c.text))
+        parts.append(f"{timing_line(c)}\n{payload}\n")
+    out = "\n".join(parts)
+    return out.replace("\0", "\ufffd") if "\0" in out else out
 
 
 def read(text: str, ctx: ReadContext) -> Iterator[Track]:
