@@ -24,4 +24,5 @@ def _pool() -> list[bytes]:
 def test_mutated_real_files(pick: int, seed: int) -> None:
     pool = _pool()
     data = mutate(pool[pick % len(pool)], random.Random(seed), pool)
-    assert [(f.kind, f.where, f.detail) for f in check(data)] == []
+    found = [(f.kind, f.where, f.detail) for f in check(data) if f.kind != "refused"]
+    assert found == []

@@ -10,7 +10,8 @@ starts after the one before it, and after a word followed by a pause (so its end
 kept too).  As the cue-text grammar of the WebVTT spec requires, the timestamps inside
 a cue ascend strictly and fall strictly between the cue's start and end: word times
 outside the cue are held to its edges, where the cue shows them anyway.  A cue of one
-word that spans it needs no timestamp, and reads back as a cue without words.
+word that spans it needs no timestamp; read as word-level WebVTT, a cue of one word
+without timestamps has that word spanning it.
 
 Reading is WebVTT's: its reader turns inline timestamps back into ``Cue.words`` with
 :func:`inline_words`.
@@ -108,11 +109,15 @@ def cue_payload(cue: Cue, number: int = 1) -> str:
         out.append(text[begin:at])
 
     words = cue.words
+    pending: int | None = None  # an end mark put off until the next word
     for i, word in enumerate(words):
         letters = "".join(word.text.split())
         if not letters:
             continue
         copy_space()
+        if pending is not None:
+            mark(pending)
+            pending = None
         mark(word.start)
         begin = at
         for ch in letters:
@@ -124,7 +129,15 @@ def cue_payload(cue: Cue, number: int = 1) -> str:
         out.append(escape(text[begin:at]))
         following = words[i + 1].start if i + 1 < len(words) else cue.end
         if word.end < following:
-            mark(word.end)
+            if i + 1 < len(words) and following >= cue.end:
+                # The next word's start gets no mark (it is held to the cue's end): this
+                # mark is its start as read back, so it goes where a start mark goes,
+                # and the file is written the same after it is read.
+                pending = word.end
+            else:
+                mark(word.end)
+    if pending is not None:
+        mark(pending)
     copy_space()
     if at < len(text):
         raise _mismatch(number, cue)
@@ -151,7 +164,19 @@ def write(track: Track) -> str:
 def read(text: str, ctx: ReadContext) -> Iterator[Track]:
     from .vtt import read as read_vtt
 
-    return read_vtt(text, ctx)
+    for track in read_vtt(text, ctx):
+        yield track.with_cues(_one_word(c) for c in track.cues)
+
+
+def _one_word(cue: Cue) -> Cue:
+    # The writer gives a cue of one word that spans it no timestamp: read, that word
+    # spans the cue again, so what was written reads back to the same file.
+    if cue.words:
+        return cue
+    tokens = cue.text.split()
+    if len(tokens) != 1:
+        return cue
+    return cue.replace(words=(Word(cue.start, max(cue.start, cue.end), tokens[0]),))
 
 
 FORMAT = Format(
