@@ -199,42 +199,38 @@ def check(data: bytes) -> list[Finding]:
                 continue
             seen.add(key)
             for fmt in WRITTEN:
-                where = f"{how} -> {fmt}"
-                try:
-                    written = track.to_string(fmt)
-                except WriteError:
-                    continue  # refused, as word-level WebVTT refuses a track without words
-                except Exception as exc:
-                    found.append(Finding("exception", where, _describe(exc), data))
-                    continue
-                if fmt == "txt":
-                    continue
-                try:
-                    read_back = subtools.loads(written, fmt)
-                except SubtoolsError as exc:
-                    found.append(Finding("mismatch", where, f"cannot read back: {exc}", data))
-                    continue
-                except Exception as exc:
-                    found.append(Finding("exception", where, _describe(exc), data))
-                    continue
-                try:
-                    again = read_back.to_string(fmt)
-                except WriteError as exc:
-                    # Word-level WebVTT whose words got no timestamp reads back without
-                    # words, which that writer refuses: counted apart, not hidden.
-                    found.append(
-                        Finding("refused", where, f"refused on writing again: {exc}", data)
-                    )
-                    continue
-                except SubtoolsError as exc:
-                    found.append(Finding("mismatch", where, f"cannot read back: {exc}", data))
-                    continue
-                except Exception as exc:
-                    found.append(Finding("exception", where, _describe(exc), data))
-                    continue
-                if again != written:
-                    found.append(Finding("mismatch", where, _diff(written, again), data))
+                wrong = _round_trip(track, fmt)
+                if wrong is not None:
+                    found.append(Finding(wrong[0], f"{how} -> {fmt}", wrong[1], data))
     return found
+
+
+def _round_trip(track: Track, fmt: str) -> tuple[str, str] | None:
+    """``(kind, detail)`` of what goes wrong writing the track, reading it back and
+    writing it again; None when the second writing is the first."""
+    try:
+        written = track.to_string(fmt)
+    except WriteError:
+        return None  # refused, as word-level WebVTT refuses a track without words
+    except Exception as exc:
+        return "exception", _describe(exc)
+    if fmt == "txt":  # written, never read
+        return None
+    try:
+        again = subtools.loads(written, fmt)
+    except SubtoolsError as exc:
+        return "mismatch", f"cannot read back: {exc}"
+    except Exception as exc:
+        return "exception", _describe(exc)
+    try:
+        rewritten = again.to_string(fmt)
+    except WriteError as exc:
+        # Word-level WebVTT whose words got no timestamp reads back without words,
+        # which that writer refuses: counted apart, not hidden.
+        return "refused", f"refused on writing again: {exc}"
+    except Exception as exc:
+        return "exception", _describe(exc)
+    return None if rewritten == written else ("mismatch", _diff(written, rewritten))
 
 
 def _describe(exc: BaseException) -> str:

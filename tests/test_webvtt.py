@@ -13,7 +13,8 @@ from subtools import Cue, ParseError, ParseNotice
 from subtools.formats.cuetext import clean_text
 from subtools.formats.vtt import plain_text
 
-from .chromium import CHROMIUM, parse_in_chromium
+from .browser import needs_chromium
+from .chromium import parse_in_chromium
 
 Cues = list[tuple[int, int, str]]
 A = (1000, 2000, "a")
@@ -193,7 +194,7 @@ def test_header_and_empty_files() -> None:
         assert len(subtools.loads(text, "vtt")) == 0
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs it)")
+@needs_chromium
 def test_the_cues_chromium_gives() -> None:
     """Times and text of every case agree with Chromium's <track> reader."""
     names = list(CASES) + list(BAD_SIGNATURES)
