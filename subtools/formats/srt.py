@@ -157,7 +157,7 @@ def write(track: Track) -> str:
         text = c.text
         # Only text that srt_text could change goes through it: writing is mostly this
         # loop, and most text is one clean line.
-        if "\n" in text or "\r" in text or ">" in text or text[:1].isspace() or text[-1:].isspace():
+        if "\n" in text or "\r" in text or ">" in text or text != text.strip():
             text = srt_text(text)
         parts.append(f"{n}\n{ts(c.start)} --> {ts(c.end)}\n{text}\n")
     return "\n".join(parts)

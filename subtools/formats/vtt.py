@@ -235,7 +235,7 @@ def write(track: Track) -> str:
     for c in track.cues:
         text = c.text
         # Only text that clean_text could change goes through it (see srt.write).
-        if "\n" in text or "\r" in text or text[:1].isspace() or text[-1:].isspace():
+        if "\n" in text or "\r" in text or text != text.strip():
             text = clean_text(text)
         if c.identifier or c.settings:
             append(f"{timing_line(c)}\n{text.translate(_ESCAPES)}\n")
