@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 
 import subtools
 from subtools import Cue, Track
-from subtools.autocaptions import is_rolling
 from subtools.formats.cuetext import clean_text
 from subtools.formats.srt import srt_text
 from subtools.formats.vtt import identifier_line, settings_text
@@ -156,9 +155,6 @@ def test_word_level_webvtt_reads_back_to_the_same_output(track: Track) -> None:
     # without words: a file of only such cues is plain WebVTT, which the word-level
     # writer refuses.  The property is about files that hold word times.
     assume(re.search(r"<[0-9]", written) is not None)
-    # The WebVTT reader still reads word-timed rolling auto-captions as spoken (each
-    # repeated line once), which is a change by design; such tracks are left out here.
-    assume(not is_rolling(track, timed=True))
     again = subtools.loads(written, "vtt-words")
     assert again.to_string("vtt-words") == written
     assert [(c.start, c.end, c.text) for c in again] == [

@@ -199,12 +199,7 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
                     line=first + 1,
                 )
             )
-    track = Track(tuple(cues), source=ctx.source, language=language)
-    # --- rolling auto-captions: the one place the reader looks past the format --------
-    from ..autocaptions import dedupe_rolling, is_rolling
-
-    # YouTube's auto-captions repeat every line in the next cue; read them as spoken.
-    yield dedupe_rolling(track).track if is_rolling(track, timed=True) else track
+    yield Track(tuple(cues), source=ctx.source, language=language)
 
 
 def escape(text: str) -> str:
