@@ -7,14 +7,16 @@ that stops on its arguments, start without them.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import math
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from subtools.api import one_track
-from subtools.errors import ParseError, UsageError
+from subtools.errors import ParseError, ParseNotice, UsageError
 from subtools.fileio import atomic_write
 from subtools.formats import format_for_path, get_format, iter_tracks
 from subtools.model import Track
@@ -27,8 +29,12 @@ PROG = "subtools"
 
 
 def say(message: str) -> None:
-    """One line on standard error."""
-    print(f"{PROG}: {message}", file=sys.stderr)
+    """One line on standard error (nothing when it is closed)."""
+    if sys.stderr is None:
+        return
+    # A closed or broken standard error has no one left to tell.
+    with contextlib.suppress(OSError):
+        print(f"{PROG}: {message}", file=sys.stderr)
 
 
 class Warnings:
@@ -38,6 +44,9 @@ class Warnings:
         self.count = 0
 
     def __call__(self, error: ParseError) -> None:
+        if isinstance(error, ParseNotice):  # read, nothing skipped
+            say(f"warning: {error}")
+            return
         self.count += 1
         say(f"warning: skipped {error}")
 
@@ -61,6 +70,8 @@ def open_tracks(
 ) -> Iterator[Track]:
     """The tracks of INPUT (``-`` is standard input), warnings printed as they come."""
     if path == "-":
+        if sys.stdin is None:
+            raise ParseError("standard input is closed", source="<stdin>")
         return iter_tracks(
             sys.stdin.buffer, fmt, id=id, lenient=lenient, on_warning=warnings, encoding=encoding
         )
@@ -118,6 +129,23 @@ def progress(total: int | None, desc: str) -> Any:
     return tqdm(total=total, desc=desc, unit="file", file=sys.stderr, leave=False)
 
 
+def number(low: float, *, above: bool = False) -> Callable[[str], float]:
+    """An argparse type: a finite number at least ``low`` (more than ``low`` with
+    ``above``); NaN and infinities are usage errors."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not math.isfinite(value) or value < low or (above and value == low):
+            bound = f"more than {low:g}" if above else f"at least {low:g}"
+            raise argparse.ArgumentTypeError(f"must be a finite number {bound}, not {text!r}")
+        return value
+
+    return parse
+
+
 def add_style_arguments(p: argparse.ArgumentParser, overlap: bool = True) -> None:
     """The style profile and the flags that override its fields."""
     g = p.add_argument_group("style (the profile's limits; flags override single fields)")
@@ -130,12 +158,19 @@ def add_style_arguments(p: argparse.ArgumentParser, overlap: bool = True) -> Non
     g.add_argument("--max-chars", type=int, metavar="N", help="characters per line")
     g.add_argument("--max-lines", type=int, metavar="N", help="lines per cue")
     g.add_argument(
-        "--max-cps", type=float, metavar="CPS", help="reading speed, characters a second"
+        "--max-cps",
+        type=number(0, above=True),
+        metavar="CPS",
+        help="reading speed, characters a second",
     )
     g.add_argument("--min-duration", type=int, metavar="MS", help="shortest cue, ms")
     g.add_argument("--max-duration", type=int, metavar="MS", help="longest cue, ms")
-    g.add_argument("--min-gap", type=float, metavar="FRAMES", help="gap between cues, in frames")
-    g.add_argument("--fps", type=float, help="frame rate the frame-based gaps count in")
+    g.add_argument(
+        "--min-gap", type=number(0), metavar="FRAMES", help="gap between cues, in frames"
+    )
+    g.add_argument(
+        "--fps", type=number(0, above=True), help="frame rate the frame-based gaps count in"
+    )
     if overlap:
         g.add_argument(
             "--overlap",

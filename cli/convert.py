@@ -21,7 +21,7 @@ from .common import (
     usage,
     write_output,
 )
-from .outputs import finished, write_outputs
+from .outputs import finished, nothing_read, write_outputs
 
 if TYPE_CHECKING:
     from subtools import batch
@@ -160,6 +160,7 @@ def run(args: argparse.Namespace) -> int:
                     usage("--chapters writes a file beside the captions: give -o or --out-dir")
                 chapters.write_beside(track, args.output)
             done = recipe.apply(track)
+            nothing_read(done)
             write_output(done.text or "", args.output)
             warnings.summary()
             return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from subtools.formats import format_for_path, get_format
 from .common import (
     Warnings,
     add_common_arguments,
+    open_tracks,
     output_format,
     recipe_from_args,
     refuse_overwriting_input,
@@ -21,7 +23,7 @@ from .common import (
     usage,
     write_output,
 )
-from .outputs import finished, write_outputs
+from .outputs import finished, nothing_read, write_outputs
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -29,7 +31,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help="subtitle files or segments (any supported format)",
+        help="subtitle files or segments (any supported format); '-' reads standard input",
     )
     p.add_argument(
         "-o", "--output", metavar="OUT", help="output file for one input ('-': standard output)"
@@ -61,13 +63,23 @@ def run(args: argparse.Namespace) -> int:
         say(f"{path}: {done.summary}")
         report.append(_report_entry(done, str(path), recipe))
 
-    jobs = batch.jobs_for(args.inputs, None, args.encoding)
-    results = batch.run(jobs, recipe, lenient=args.lenient, workers=None)
+    results: Iterator[Done]
+    if "-" in args.inputs:
+        if len(args.inputs) > 1:
+            usage("'-' (standard input) cannot be given with other inputs")
+        tracks = open_tracks(
+            "-", None, lenient=args.lenient, encoding=args.encoding, warnings=warnings
+        )
+        results = (recipe.apply(t) for t in tracks)
+    else:
+        jobs = batch.jobs_for(args.inputs, None, args.encoding)
+        results = batch.run(jobs, recipe, lenient=args.lenient, workers=None)
     if args.out_dir:
         ext = get_format(fmt).extensions[0]
         write_outputs(results, args.out_dir, ext, warnings, args.inputs, on_done=record)
     else:
         done = _single(results, args.inputs[0], warnings)
+        nothing_read(done)
         write_output(done.text or "", args.output)
         record(done, args.output)
     if args.report:

@@ -6,10 +6,23 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .common import Warnings, progress, usage
+from .common import Warnings, progress, say, usage
 
 if TYPE_CHECKING:
     from subtools.batch import Done
+
+
+def describe(done: Done) -> str:
+    """How messages name a finished track: its source, and its row id if it has one."""
+    return f"{done.source or '<stdin>'}#{done.id}" if done.id else done.source or "<stdin>"
+
+
+def nothing_read(done: Done) -> None:
+    """Refuse to write a track with no cues: input that gave nothing gets no output."""
+    if not done.cues:
+        from subtools.errors import ParseError
+
+        raise ParseError("no cues in input: nothing written", source=describe(done))
 
 
 def finished(results: Iterable[Done], warnings: Warnings) -> Iterator[Done]:
@@ -41,9 +54,8 @@ def write_outputs(
 
     protected = {Path(i).resolve() for i in inputs if i != "-"}
     folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
     # Outputs are replaced by rename, never written through a link: comparing the
-    # folder's real path joined with the name is enough, and resolves once.
+    # folder's real path joined with the name is enough.
     real_folder = folder.resolve()
 
     def check(path: str) -> None:
@@ -54,6 +66,9 @@ def write_outputs(
     written = 0
     try:
         for done in finished(write_files(results, out_dir, ext, check), warnings):
+            if not done.cues:
+                say(f"{describe(done)}: no cues, nothing written")
+                continue
             written += 1
             if on_done is not None:
                 on_done(done, done.output or "")

@@ -15,7 +15,7 @@ Hello there.
 from __future__ import annotations
 
 from .api import from_segments, load, load_all, loads
-from .errors import MediaError, ParseError, SubtoolsError, UsageError, WriteError
+from .errors import MediaError, ParseError, ParseNotice, SubtoolsError, UsageError, WriteError
 from .formats import all_formats, get_format, iter_tracks, save
 from .model import Cue, Track, Word
 
@@ -36,6 +36,7 @@ __all__ = [
     "Cue",
     "MediaError",
     "ParseError",
+    "ParseNotice",
     "SubtoolsError",
     "Track",
     "UsageError",

@@ -282,10 +282,14 @@ def write_files(
     """
     from .fileio import atomic_write
 
-    os.makedirs(out_dir, exist_ok=True)
     names = Names()
+    made = False
     for done in results:
-        if done.text is not None:
+        # A track with no cues gets no file, and input that gives nothing no folder.
+        if done.text is not None and done.cues:
+            if not made:
+                os.makedirs(out_dir, exist_ok=True)
+                made = True
             path = os.path.join(out_dir, names(done.base_name) + ext)
             if check is not None:
                 check(path)

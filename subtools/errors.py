@@ -68,6 +68,15 @@ class ParseError(SubtoolsError):
         )
 
 
+class ParseNotice(ParseError):
+    """Input read in a way worth knowing, with nothing skipped: a cue that starts
+    without the blank line before it, say.  Reported, never raised.
+
+    >>> str(ParseNotice("a new cue starts without a blank line before it", source="a.srt", line=7))
+    'a.srt:7: a new cue starts without a blank line before it'
+    """
+
+
 def _rebuild_parse_error(
     cls: type[ParseError],
     message: str,

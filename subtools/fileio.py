@@ -10,6 +10,7 @@ import codecs
 import contextlib
 import itertools
 import os
+import signal
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -60,8 +61,6 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> str:
         tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
         best = next((m for m in tied if m.encoding == "cp1252"), best)
         text = str(best)
-    if "\x00" in text:
-        raise ParseError("binary data, not text (NUL bytes)", source=source)
     return text
 
 
@@ -85,31 +84,53 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
 
     The temp file sits beside the target (a rename is atomic only within a file system)
     and is created with O_EXCL, so it never clobbers anything, and with mode 0666 less
-    the umask, the mode a plain ``open()`` would give the target.
+    the umask, the mode a plain ``open()`` would give the target.  SIGINT and SIGTERM
+    wait while the temp file exists (a signal handler could otherwise run between its
+    creation and the cleanup): an interrupted run leaves the whole file or none.
     """
     target = os.fspath(path)
     folder, name = os.path.split(target)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    tmp = None
     try:
-        for attempt in itertools.count():
-            tmp = os.path.join(folder, f".{name}.{os.getpid()}.{attempt}.tmp")
-            try:
-                fd = os.open(tmp, flags, 0o666)
+        # A signal that comes while the temp file is made, or renamed, or removed is
+        # held until that is done; one that comes meanwhile interrupts the block and
+        # the temp file is removed below.
+        with _signals_held():
+            for attempt in itertools.count():
+                candidate = os.path.join(folder, f".{name}.{os.getpid()}.{attempt}.tmp")
+                try:
+                    fd = os.open(candidate, flags, 0o666)
+                except FileExistsError:
+                    continue
+                tmp = candidate
                 break
-            except FileExistsError:
-                continue
-    except OSError as exc:
-        raise WriteError(f"{target}: cannot write: {exc.strerror}") from None
-    try:
         with os.fdopen(fd, "wb") as fh:
             yield fh
-        os.replace(tmp, target)
+        with _signals_held():
+            os.replace(candidate, target)
     except BaseException as exc:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        if tmp is not None:
+            with _signals_held(), contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
         if isinstance(exc, OSError):
             raise WriteError(f"{target}: cannot write: {exc.strerror}") from None
         raise
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    block = getattr(signal, "pthread_sigmask", None)
+    if block is None:  # no signal masks on this platform
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    before = block(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        # Unblocking delivers what came meanwhile: its handler runs after this.
+        block(signal.SIG_SETMASK, before)
 
 
 def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:

@@ -29,28 +29,58 @@ class Word:
     text: str
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@dataclass(frozen=True, slots=True, init=False, repr=False)
 class Cue:
     """One caption: times in integer milliseconds, lines joined by ``"\\n"``.
+
+    ``identifier`` and ``settings`` are WebVTT's cue identifier and cue settings
+    (``align:start line:0``), kept as read so that WebVTT is written back with them;
+    formats without them ignore them.
 
     >>> cue = Cue(1000, 2500, "Hello\\nworld")
     >>> cue.duration, cue.lines
     (1500, ['Hello', 'world'])
+    >>> Cue(0, 1, "x", identifier="intro", settings="align:start")
+    Cue(start=0, end=1, text='x', words=(), identifier='intro', settings='align:start')
     """
 
     start: int
     end: int
     text: str
     words: tuple[Word, ...] = ()
+    identifier: str = ""
+    settings: str = ""
 
     # Written out rather than generated: a frozen dataclass's own __init__ goes through
     # object.__setattr__ once per field, and setting the slots through their descriptors
     # does the same in half the time.  A dataset makes cues by the tens of thousands.
-    def __init__(self, start: int, end: int, text: str, words: tuple[Word, ...] = ()) -> None:
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        text: str,
+        words: tuple[Word, ...] = (),
+        identifier: str = "",
+        settings: str = "",
+    ) -> None:
         _set_start(self, start)
         _set_end(self, end)
         _set_text(self, text)
         _set_words(self, words)
+        _set_identifier(self, identifier)
+        _set_settings(self, settings)
+
+    def __repr__(self) -> str:
+        # The WebVTT-only fields are shown when set: most cues have neither.
+        extra = "".join(
+            f", {name}={value!r}"
+            for name, value in (("identifier", self.identifier), ("settings", self.settings))
+            if value
+        )
+        return (
+            f"Cue(start={self.start!r}, end={self.end!r}, text={self.text!r}, "
+            f"words={self.words!r}{extra})"
+        )
 
     @property
     def duration(self) -> int:
@@ -67,8 +97,8 @@ class Cue:
         return dataclasses.replace(self, **changes)
 
 
-_set_start, _set_end, _set_text, _set_words = (
-    vars(Cue)[name].__set__ for name in ("start", "end", "text", "words")
+_set_start, _set_end, _set_text, _set_words, _set_identifier, _set_settings = (
+    vars(Cue)[name].__set__ for name in ("start", "end", "text", "words", "identifier", "settings")
 )
 
 

@@ -91,7 +91,9 @@ def _pooled(
         futures = {i: pool.submit(fn, batch[i]) for i in order or range(len(batch))}
         pending.extend((job, futures[i]) for i, job in enumerate(batch))
 
-    pool = ProcessPoolExecutor(min(n, len(first)), mp_context=multiprocessing.get_context())
+    pool = ProcessPoolExecutor(
+        min(n, len(first)), mp_context=multiprocessing.get_context(), initializer=_worker_signals
+    )
     try:
         submit(first)
         # The next half-window is read and queued while the first half is still running,
@@ -110,3 +112,12 @@ def _pooled(
             yield job, result
     finally:  # done, failed or closed early: what has not started never will
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_signals() -> None:
+    """A worker dies of SIGTERM, as the pool expects when it stops a broken run: a
+    handler inherited from the caller (the command line's, which cleans up its temp
+    files) would make it unwind instead, and wait forever on a queue nobody reads."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)

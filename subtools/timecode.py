@@ -8,6 +8,24 @@ from __future__ import annotations
 
 import math
 
+#: The latest time a reader accepts: under a million hours, so that hours have at most
+#: six digits and float seconds (JSON) still hold every millisecond exactly.
+MAX_MS = 1_000_000 * 3_600_000 - 1
+MAX_SECONDS = MAX_MS / 1000
+#: Digits of the hours field a timestamp may have (``999999:59:59.999`` is ``MAX_MS``).
+HOUR_DIGITS = 6
+
+
+def hms_to_ms(hours: str, minutes: str, seconds: str, fraction: str = "") -> int:
+    """Milliseconds from the digit fields of a timestamp; the fraction is decimal, so
+    ``"5"`` is 500 ms and ``"46"`` is 460 ms.
+
+    >>> hms_to_ms("1", "02", "03", "046"), hms_to_ms("0", "0", "27", "46"), hms_to_ms("0", "0", "1")
+    (3723046, 27460, 1000)
+    """
+    ms = ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * 1000
+    return ms + int(fraction.ljust(3, "0")) if fraction else ms
+
 
 def seconds_to_ms(value: float) -> int:
     """Float seconds to integer milliseconds, rounded once.
@@ -24,7 +42,8 @@ def is_finite_number(value: object) -> bool:
     """True for an int or float that is finite (``bool`` is not a number here)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return False
-    return math.isfinite(value)
+    # An int is finite however long; math.isfinite would first make it a float.
+    return isinstance(value, int) or math.isfinite(value)
 
 
 _MILLIS = tuple(f"{i:03d}" for i in range(1000))

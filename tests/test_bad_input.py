@@ -40,10 +40,10 @@ CASES = [
         "negative start",
     ),
     (
-        "order.jsonl",
-        _row([GOOD, GOOD, {"start": 5, "end": 4, "text": "a"}]) + "\n",
-        "order.jsonl: row 1 (id vid1), segment 3",
-        "end 4 before start 5",
+        "huge.jsonl",
+        _row([GOOD, GOOD, {"start": 1e308, "end": 1e308, "text": "a"}]) + "\n",
+        "huge.jsonl: row 1 (id vid1), segment 3",
+        "out of range",
     ),
     (
         "types.json",
@@ -72,7 +72,7 @@ CASES = [
     ("garbage.srt", "this is not\na subtitle file\n", "garbage.srt:1", "not an SRT cue"),
     (
         "badts.srt",
-        "1\n00:00:01,000 --> 00:00:02,000\nok\n\n2\n00:00:03,00 --> 00:00:04,000\nx\n",
+        "1\n00:00:01,000 --> 00:00:02,000\nok\n\n2\n00:00:03,0000 --> 00:00:04,000\nx\n",
         "badts.srt:6",
         "malformed timing line",
     ),
@@ -124,7 +124,7 @@ def test_lenient_skips_with_one_warning_each_and_a_count(tmp_path: Path) -> None
         json.dumps(
             [
                 GOOD,
-                {"start": 3, "end": 2, "text": "x"},
+                {"start": 3, "end": "2", "text": "x"},
                 {"start": 1, "text": "y"},
                 {"start": 4, "end": 5, "text": "kept"},
             ]

@@ -198,7 +198,7 @@ def test_the_batch_function_with_columns_and_arrow_tables() -> None:
     one = batch.convert_dataset(str(SLICE), None, "vtt", get_profile("netflix"))
     assert got["captions"] == [d.text for d in one][:3]
     with pytest.raises(ParseError, match="row 1"):
-        batch.caption_batch({"segments": [[{"start": 2.0, "end": 1.0, "text": "x"}]]})
+        batch.caption_batch({"segments": [[{"start": "soon", "end": 1.0, "text": "x"}]]})
     with pytest.raises(UsageError):
         batch.caption_batch({**columns, "captions": [None] * 3})
 
@@ -307,7 +307,7 @@ def test_dask_errors_name_the_row_in_the_whole_file(tmp_path: Path, cluster, mon
 
     monkeypatch.setattr(on_dask, "MIN_PART_BYTES", 1)
     rows = _rows(2)
-    rows[9]["segments"] = [{"start": 3.0, "end": 1.0, "text": "x"}]
+    rows[9]["segments"] = [{"start": "soon", "end": 1.0, "text": "x"}]
     src = _jsonl(tmp_path / "r.jsonl", rows)
     local, remote = _local_and_dask(src, tmp_path, cluster.scheduler_address)
     assert str(remote[-1].error) == str(local[-1].error)

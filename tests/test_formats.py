@@ -80,7 +80,10 @@ intro
 def test_vtt_settings_tags_entities_identifier() -> None:
     track = subtools.loads(VTT)
     assert track.language == "en"
-    assert track.cues == (Cue(1000, 2500, "Fish & chips"), Cue(3_603_000, 3_604_000, "Bye <3"))
+    assert track.cues == (
+        Cue(1000, 2500, "Fish & chips", identifier="intro", settings="align:start position:10%"),
+        Cue(3_603_000, 3_604_000, "Bye <3", settings="line:0"),
+    )
 
 
 def test_vtt_inline_times_become_words() -> None:

@@ -154,6 +154,9 @@ def iter_tracks_from_string(
     on_warning: Callable[[ParseError], None] | None = None,
 ) -> Iterator[Track]:
     """Every track in a string; the format is detected from the content if not given."""
+    if text.startswith("\ufeff"):
+        # A byte-order mark read as text: decoding from bytes removes it, so must this.
+        text = text[1:]
     fmt = get_format(format) if format else detect_format(text)
     if fmt is None:
         raise ParseError(

@@ -6,7 +6,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from ..errors import ParseError
+from ..errors import ParseError, ParseNotice
 from ..model import Track
 
 
@@ -21,6 +21,7 @@ class ReadContext:
     Strict (the default): the first bad item raises :class:`ParseError`.
     Lenient: each bad item is skipped, reported once through ``on_warning``
     (or :mod:`warnings` when there is no callback), and counted in ``skipped``.
+    In both modes a :class:`ParseNotice` (nothing skipped) goes the same way.
     """
 
     source: str = "<input>"
@@ -34,10 +35,17 @@ class ReadContext:
         if not self.lenient:
             raise error
         self.skipped += 1
+        self._report(error)
+
+    def notice(self, notice: ParseNotice) -> None:
+        """Report something read in an unusual way, in either mode; nothing was skipped."""
+        self._report(notice)
+
+    def _report(self, error: ParseError) -> None:
         if self.on_warning is not None:
             self.on_warning(error)
         else:
-            warnings.warn(str(error), ParseWarning, stacklevel=3)
+            warnings.warn(str(error), ParseWarning, stacklevel=4)
 
 
 Reader = Callable[[str, ReadContext], Iterator[Track]]

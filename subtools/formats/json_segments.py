@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import ParseError
 from ..model import Cue, Track, Word
-from ..timecode import is_finite_number, seconds_to_ms
+from ..timecode import MAX_SECONDS, is_finite_number, seconds_to_ms
 from .base import Format, ReadContext
 
 #: Fields of a row that become Track attributes rather than ``meta``.
@@ -51,6 +51,8 @@ def _time(seg: Mapping[str, Any], key: str) -> int | str:
         return f"{key} must be a number of seconds, not {type(value).__name__} {value!r}"
     if value < 0:
         return f"negative {key} {value}"
+    if value > MAX_SECONDS:
+        return f"{key} {value} is out of range (a million hours or more)"
     return seconds_to_ms(value)
 
 
@@ -78,19 +80,26 @@ def parse_segments(raw: Any, place: Place) -> list[Cue]:
     cues: list[Cue] = []
     append = cues.append
     number = _NUMBER
+    top = MAX_SECONDS
     for n, seg in enumerate(raw, 1):
         # Fast path for the common, well-formed segment; anything else is checked in full
-        # by _segment, which also words the error.  `x - x == 0` is False for NaN and inf.
+        # by _segment, which also words the error.  The range test is False for NaN.
         # The rounding is seconds_to_ms, inlined: this loop is most of reading a dataset.
-        if type(seg) is dict and "words" not in seg and "start" in seg and "end" in seg:
+        if (
+            type(seg) is dict
+            and "start" in seg
+            and "end" in seg
+            and "words" not in seg
+            and "identifier" not in seg
+            and "settings" not in seg
+        ):
             start, end, text = seg["start"], seg["end"], seg.get("text")
             if (
                 type(start) in number
                 and type(end) in number
                 and type(text) is str
-                and 0 <= start <= end
-                and start - start == 0
-                and end - end == 0
+                and 0 <= start <= top
+                and 0 <= end <= top
             ):
                 append(Cue(round(start * 1000), round(end * 1000), text.strip()))
                 continue
@@ -119,14 +128,21 @@ def _segment(seg: Any) -> Cue | str:
         return "missing 'text'"
     if not isinstance(text, str):
         return f"text must be a string, not {type(text).__name__}"
-    if end < start:
-        return f"end {seg['end']} before start {seg['start']}"
+    # An end before the start is kept, as the subtitle readers keep it: repair gives
+    # such a cue the time its text needs, and --raw writes it as it was.
     words: tuple[Word, ...] | str = ()
     if seg.get("words") is not None:
         words = _words(seg["words"])
     if isinstance(words, str):
         return words
-    return Cue(start, end, text.strip(), words)
+    extra: dict[str, str] = {}
+    for key in ("identifier", "settings"):
+        value = seg.get(key)
+        if value is not None and not isinstance(value, str):
+            return f"{key} must be a string, not {type(value).__name__}"
+        if value:
+            extra[key] = value
+    return Cue(start, end, text.strip(), words, **extra)
 
 
 def track_from_object(obj: Mapping[str, Any], place: Place, source: str) -> Track:
@@ -150,6 +166,9 @@ def decode_json(text: str, ctx: ReadContext, line_offset: int = 0) -> Any:
         ) from None
     except RecursionError:
         raise ParseError("invalid JSON: nested too deeply", source=ctx.source) from None
+    except ValueError:
+        # Integers of thousands of digits: Python refuses to convert them.
+        raise ParseError("invalid JSON: a number too long to read", source=ctx.source) from None
 
 
 def rows_to_tracks(
@@ -203,11 +222,19 @@ def segment_dicts(track: Track) -> list[dict[str, Any]]:
     """The track as Whisper-style segments (float seconds, exact for whole ms)."""
     out = []
     for cue in track.cues:
-        seg: dict[str, Any] = {"start": cue.start / 1000, "end": cue.end / 1000, "text": cue.text}
+        text = cue.text
+        if text[:1].isspace() or text[-1:].isspace():
+            text = text.strip()  # as the reader strips it
+        seg: dict[str, Any] = {"start": cue.start / 1000, "end": cue.end / 1000, "text": text}
         if cue.words:
             seg["words"] = [
-                {"start": w.start / 1000, "end": w.end / 1000, "word": w.text} for w in cue.words
+                {"start": w.start / 1000, "end": w.end / 1000, "word": w.text.strip()}
+                for w in cue.words
             ]
+        if cue.identifier:
+            seg["identifier"] = cue.identifier
+        if cue.settings:
+            seg["settings"] = cue.settings
         out.append(seg)
     return out
 

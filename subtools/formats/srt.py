@@ -1,9 +1,15 @@
-"""SubRip (.srt): read with pysrt, one block at a time; written directly.
+"""SubRip (.srt): read line by line here; written directly.
 
-pysrt parses each cue; the blocks are cut here so that an error names its line and a
-lenient read can skip one cue and go on.  Writing formats integer milliseconds
-directly: it is several times faster than building pysrt objects, and
-``to_pysrt``/``from_pysrt`` remain for callers who want those objects.
+SRT has no standard, so the reader takes the shapes real files have and other
+readers (pysubs2, the ``srt`` library) accept: ``-- >`` and ``- >`` arrows, full-width
+colons and commas (U+FF1A, U+FF0C), no milliseconds (``00:00:27``), a fraction of one or two digits
+(``00:29:27,46`` is 460 ms), hours of any length, a missing cue number.  A timing line
+inside a cue's text starts a new cue (reported when the empty line before it is
+missing), and text after an empty line inside a cue stays with that cue.  What cannot
+be read is an error naming the line, or in lenient mode a skipped block.
+
+Writing formats integer milliseconds directly; ``to_pysrt``/``from_pysrt`` remain for
+callers who want pysrt's objects.
 """
 
 from __future__ import annotations
@@ -12,107 +18,164 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ParseError
+from ..errors import ParseError, ParseNotice
+from ..fileio import split_lines
 from ..model import Cue, Track
-from ..timecode import format_timestamp
+from ..timecode import HOUR_DIGITS, format_timestamp, hms_to_ms
 from .base import Format, ReadContext
-from .blocks import iter_blocks
+from .cuetext import clean_text
 
 if TYPE_CHECKING:
     import pysrt
 
-# pysrt accepts minutes like 61 and any number of millisecond digits; a subtitle file
-# with those is broken, so the timing line is checked before pysrt reads it.
-_TS = r"\d{1,3}:[0-5]?\d:[0-5]?\d[,.]\d{3}"
-_TIMING = re.compile(rf"\s*{_TS}\s*-->\s*{_TS}(?:\s.*)?$")
+_TS = (
+    rf"([0-9]{{1,{HOUR_DIGITS}}})[:\uff1a]([0-5]?[0-9])[:\uff1a]([0-5]?[0-9])"
+    r"(?:[,.\uff0c]([0-9]{1,3}))?"
+)
+_TIMING = re.compile(rf"[ \t]*{_TS}[ \t]*-+[ \t]*>[ \t]*{_TS}(?:[ \t].*)?$", re.ASCII)
+_ARROW = re.compile(r"-+[ \t]*>")
+_INDEX = re.compile(r"[ \t]*[0-9]+[ \t]*$", re.ASCII)
+#: Put before the ``>`` of a text line that would read as a timing line: SRT has no
+#: escaping, and an invisible word joiner is the least change that keeps the line text.
+WORD_JOINER = "\u2060"
+_EXPECTED = "(expected HH:MM:SS,mmm --> HH:MM:SS,mmm)"
 
 
-def _is_cue_block(lines: list[str]) -> bool:
-    return "-->" in lines[0] or (len(lines) > 1 and "-->" in lines[1]) or lines[0].strip().isdigit()
+def _cue(m: re.Match[str], text: list[str]) -> Cue:
+    g = m.groups()
+    body = "\n".join(text) if len(text) != 1 else text[0]
+    return Cue(
+        hms_to_ms(g[0], g[1], g[2], g[3] or ""), hms_to_ms(g[4], g[5], g[6], g[7] or ""), body
+    )
 
 
 def read(text: str, ctx: ReadContext) -> Iterator[Track]:
-    from pysrt import SubRipItem, srtexc
-
+    lines = split_lines(text)
+    n = len(lines)
     cues: list[Cue] = []
-    for first, lines in iter_blocks(text):
-        if not _is_cue_block(lines):
-            if cues:
-                # A blank line inside a cue's text: the text belongs to the cue before.
-                prev = cues[-1]
-                cues[-1] = prev.replace(text="\n".join([prev.text, *(ln.strip() for ln in lines)]))
+    timing: re.Match[str] | None = None  # the open cue's timing line
+    body: list[str] = []
+    after_blank = True
+    i = 0
+
+    def skip_block(at: int) -> int:
+        # Lenient: the bad block goes, up to the next empty line.
+        while at < n and lines[at].strip():
+            at += 1
+        return at
+
+    while i < n:
+        line = lines[i]
+        stripped = line.strip()
+        if not stripped:
+            after_blank = True
+            i += 1
+            continue
+        m = _TIMING.match(line)
+        if m is not None:
+            if timing is not None:
+                if not after_blank:
+                    # A timing line in the text: the cue before ends, its number (if the
+                    # line before is one) goes with the new cue.
+                    numbered = bool(body) and _INDEX.match(body[-1]) is not None
+                    if numbered:
+                        body.pop()
+                    ctx.notice(
+                        ParseNotice(
+                            "a new cue starts without an empty line before it",
+                            source=ctx.source,
+                            line=i if numbered else i + 1,
+                        )
+                    )
+                cues.append(_cue(timing, body))
+            timing, body, after_blank = m, [], False
+            i += 1
+            continue
+        if after_blank and _INDEX.match(line):
+            following = lines[i + 1] if i + 1 < n else ""
+            m = _TIMING.match(following)
+            if m is not None:
+                if timing is not None:
+                    cues.append(_cue(timing, body))
+                timing, body, after_blank = m, [], False
+                i += 2
                 continue
-            ctx.problem(
-                ParseError(
-                    "not an SRT cue: expected a number and a 'start --> end' line",
-                    source=ctx.source,
-                    line=first,
-                )
-            )
+            if timing is not None:
+                cues.append(_cue(timing, body))
+                timing, body = None, []
+            if following.strip():
+                message = f"malformed timing line {following.strip()!r} {_EXPECTED}"
+                ctx.problem(ParseError(message, source=ctx.source, line=i + 2))
+            else:
+                message = "cue number without a 'start --> end' line"
+                ctx.problem(ParseError(message, source=ctx.source, line=i + 1))
+            i = skip_block(i)
             continue
-        timing_at = 0 if "-->" in lines[0] else 1
-        line_no = first + timing_at
-        if timing_at >= len(lines):
-            ctx.problem(
-                ParseError(
-                    "cue number without a 'start --> end' line", source=ctx.source, line=first
-                )
-            )
+        if timing is None or (after_blank and _ARROW.search(line)):
+            if timing is not None:
+                cues.append(_cue(timing, body))
+                timing, body = None, []
+            if _ARROW.search(line):
+                message = f"malformed timing line {stripped!r} {_EXPECTED}"
+            else:
+                message = "not an SRT cue: expected a number and a 'start --> end' line"
+            ctx.problem(ParseError(message, source=ctx.source, line=i + 1))
+            i = skip_block(i)
             continue
-        if not _TIMING.match(lines[timing_at]):
-            ctx.problem(
-                ParseError(
-                    f"malformed timing line {lines[timing_at].strip()!r} "
-                    "(expected HH:MM:SS,mmm --> HH:MM:SS,mmm)",
-                    source=ctx.source,
-                    line=line_no,
-                )
-            )
-            continue
-        try:
-            item = SubRipItem.from_lines(lines)
-        except (srtexc.Error, ValueError) as exc:
-            ctx.problem(
-                ParseError(
-                    f"malformed cue: {exc or type(exc).__name__}", source=ctx.source, line=line_no
-                )
-            )
-            continue
-        body = "\n".join(ln.strip() for ln in item.text.split("\n")).strip()
-        cues.append(Cue(item.start.ordinal, item.end.ordinal, body))
+        # Cue text; after an empty line it still belongs to the cue before.
+        body.append(stripped)
+        after_blank = False
+        i += 1
+    if timing is not None:
+        cues.append(_cue(timing, body))
     yield Track(tuple(cues), source=ctx.source)
 
 
-_BLANK_LINE = re.compile(r"(?:^|\n)[^\S\n]*(?:\n|$)")
+def srt_text(text: str) -> str:
+    """Cue text as written: clean (see :func:`clean_text`), and no line that would read
+    as a timing line.
 
-
-def cue_text(text: str) -> str:
-    """Cue text without blank lines, which would end an SRT or WebVTT block early.
-
-    >>> cue_text("a\\n\\n b \\n  \\nc"), cue_text("a\\nb")
-    ('a\\n b \\nc', 'a\\nb')
+    >>> srt_text("a\\n\\n1 --> 2\\n00:00:01,000 --> 00:00:02,000") == (
+    ...     "a\\n1 --> 2\\n00:00:01,000 --\\u2060> 00:00:02,000")
+    True
     """
-    if "\n" not in text or not _BLANK_LINE.search(text):
-        return text
-    return "\n".join(line for line in text.split("\n") if line.strip())
+    text = clean_text(text)
+    return _no_timing_lines(text) if ">" in text else text
+
+
+def _no_timing_lines(text: str) -> str:
+    return "\n".join(
+        line.replace(">", WORD_JOINER + ">", 1) if _TIMING.match(line) else line
+        for line in text.split("\n")
+    )
 
 
 def write(track: Track) -> str:
     ts = format_timestamp
-    nl = "\n"
-    return "\n".join(
-        f"{n}\n{ts(c.start)} --> {ts(c.end)}\n{c.text if nl not in c.text else cue_text(c.text)}\n"
-        for n, c in enumerate(track.cues, 1)
-    )
+    parts = []
+    for n, c in enumerate(track.cues, 1):
+        text = c.text
+        # Only text that srt_text could change goes through it: writing is mostly this
+        # loop, and most text is one clean line.
+        if "\n" in text or "\r" in text or ">" in text or text != text.strip():
+            text = srt_text(text)
+        parts.append(f"{n}\n{ts(c.start)} --> {ts(c.end)}\n{text}\n")
+    return "\n".join(parts)
 
 
 def sniff(text: str) -> bool:
-    lines = text[:2048].split("\n", 3)
-    return (
-        bool(lines)
-        and _is_cue_block([ln.strip() for ln in lines[:2] if ln.strip()] or [""])
-        and any(_TIMING.match(ln.strip()) for ln in lines[:2])
-    )
+    """Whether the text starts like SRT: a cue number or a timing-like line first, or
+    nothing at all (what an empty track is written as).
+
+    >>> sniff("1\\r00:00:01,000 --> 00:00:02,000\\rhi"), sniff("1\\n00:00:01 - > 00:00:02")
+    (True, True)
+    """
+    head = [ln.strip() for ln in split_lines(text[:4096])[:3] if ln.strip()]
+    if not head:
+        return not text.strip()  # an empty file: an SRT file with no cues
+    if _INDEX.match(head[0]):
+        return len(head) > 1 and _ARROW.search(head[1]) is not None and head[1][:1].isdigit()
+    return _ARROW.search(head[0]) is not None and head[0][:1].isdigit()
 
 
 def to_pysrt(track: Track) -> pysrt.SubRipFile:

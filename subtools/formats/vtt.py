@@ -1,9 +1,18 @@
-"""WebVTT (.vtt): read with webvtt-py, one block at a time; written directly.
+"""WebVTT (.vtt): read by the WHATWG WebVTT parser algorithm; written directly.
 
-Cue text is plain text in the model: on read, tags (``<i>``, ``<c>``, ``<v Name>``,
-inline ``<00:00:01.000>`` times) are removed and entities unescaped; inline times
-become word timings.  On write ``&``, ``<`` and ``>`` are escaped, so ``-->`` can
-never appear in cue text.
+Reading follows the standard's file parsing (what browsers do): the signature line,
+the header, blocks ended by an empty line or by a timing line, cue identifiers, cue
+timings and settings, comments, STYLE and REGION blocks, NUL as U+FFFD.  Where the
+algorithm drops a block (a timing line it cannot parse, text with no timing line), a
+strict read stops with an error naming the line and a lenient one skips that block
+with the same message; nothing is merged, appended or dropped silently.  A cue whose
+timing line follows the text before it with no empty line between is read as the
+standard says (a new cue) and reported.
+
+Cue text is plain text in the model: tags (``<i>``, ``<c>``, ``<v Name>``, inline
+``<00:00:01.000>`` times) are removed and entities decoded; inline times become word
+timings.  On write ``&``, ``<`` and ``>`` are escaped, so ``-->`` can never appear in
+cue text.  Identifiers and settings are kept on the cue and written back.
 """
 
 from __future__ import annotations
@@ -12,23 +21,27 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ParseError
+from ..errors import ParseError, ParseNotice
+from ..fileio import split_lines
 from ..model import Cue, Track
-from ..timecode import format_timestamp
+from ..timecode import HOUR_DIGITS, format_timestamp, hms_to_ms
 from .base import Format, ReadContext
-from .blocks import iter_blocks
-from .srt import cue_text
+from .cuetext import clean_text
 from .vtt_words import inline_words
 
 if TYPE_CHECKING:
     import webvtt
 
 _TAG = re.compile(r"<[^>]*>")
-# webvtt-py also accepts one-digit minutes and one- or two-digit milliseconds, which
-# make ".5" mean 5 ms; only the WebVTT timestamp shape is accepted here.
-_TS = r"(?:\d+:)?[0-5]\d:[0-5]\d\.\d{3}"
-_TIMING = re.compile(rf"\s*{_TS}\s*-->\s*{_TS}(?:\s.*)?$")
+# A WebVTT timestamp: [hours:]MM:SS.mmm, hours of any length (at least two digits are
+# not required), minutes and seconds under 60.  ASCII digits only.
+_TS = r"(?:([0-9]+):)?([0-5][0-9]):([0-5][0-9])\.([0-9]{3})"
+# "Skip whitespace" in the standard is ASCII whitespace; within a line that leaves
+# space, tab and form feed (a vertical tab is not whitespace).
+_TIMING = re.compile(rf"[ \t\f]*{_TS}[ \t\f]*-->[ \t\f]*{_TS}(.*)", re.ASCII | re.DOTALL)
+_SETTING_SPLIT = re.compile(r"[ \t\f\r\n]+")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_EXPECTED = "(expected [HH:]MM:SS.mmm --> [HH:]MM:SS.mmm)"
 
 
 def plain_text(raw: str) -> str:
@@ -46,73 +59,146 @@ def plain_text(raw: str) -> str:
     return raw
 
 
+def _ms(hours: str | None, minutes: str, seconds: str, millis: str) -> int | None:
+    """A timestamp's milliseconds, or None when its hours are out of range."""
+    if hours is not None and len(hours) > HOUR_DIGITS:
+        return None
+    return hms_to_ms(hours or "0", minutes, seconds, millis)
+
+
+def settings_text(raw: str) -> str:
+    """Cue settings as kept on a cue: the tokens, one space between.
+
+    >>> settings_text("  align:start \\t line:0 ")
+    'align:start line:0'
+    """
+    return " ".join(t for t in _SETTING_SPLIT.split(raw) if t)
+
+
+def _is_signature(line: str) -> bool:
+    # "WEBVTT" alone, or followed by a space or a tab (then anything).
+    return line.startswith("WEBVTT") and (len(line) == 6 or line[6] in " \t")
+
+
+def _is_keyword_block(line: str, word: str) -> bool:
+    # A comment (NOTE), style sheet or region block: the word alone or before whitespace.
+    return line.startswith(word) and (len(line) == len(word) or line[len(word)] in " \t\f")
+
+
+def _starts_sheet(line: str) -> bool:
+    # A STYLE or REGION block (before the first cue): the word, then only whitespace.
+    word = "STYLE" if line.startswith("STYLE") else "REGION" if line.startswith("REGION") else ""
+    return bool(word) and not line[len(word) :].strip(" \t\f")
+
+
+def _timing(line: str) -> tuple[int, int, str] | str:
+    """``(start, end, settings)`` of a cue timing line, or why it cannot be read."""
+    m = _TIMING.match(line)
+    if m is None:
+        return "malformed cue timing"
+    g = m.groups()
+    start, end = _ms(*g[0:4]), _ms(*g[4:8])
+    if start is None or end is None:
+        return "time out of range"
+    return start, end, settings_text(g[8])
+
+
 def read(text: str, ctx: ReadContext) -> Iterator[Track]:
-    from webvtt.models import Timestamp
-    from webvtt.vtt import WebVTTCueBlock
-
-    def to_ms(value: str) -> int:
-        return int(Timestamp.from_string(value).in_milliseconds())
-
-    blocks = iter_blocks(text, blank_ends=False)
-    header = next(blocks, None)
-    if header is None or header[0] != 1 or not header[1][0].startswith("WEBVTT"):
+    if "\0" in text:
+        text = text.replace("\0", "\ufffd")
+    lines = split_lines(text)
+    if not _is_signature(lines[0]):
         raise ParseError(
-            "not a WebVTT file: the first line must start with 'WEBVTT'", source=ctx.source, line=1
+            "not a WebVTT file: the first line must be 'WEBVTT', alone or followed by a "
+            "space or a tab",
+            source=ctx.source,
+            line=1,
         )
+    n = len(lines)
+    # The header: the lines after the signature up to an empty line or a timing line.
+    i = 1
     language = None
-    for line in header[1][1:]:
-        key, _, value = line.partition(":")
+    while i < n and lines[i] and "-->" not in lines[i]:
+        key, _, value = lines[i].partition(":")
         if key.strip().lower() == "language" and value.strip():
             language = value.strip()
+        i += 1
 
     cues: list[Cue] = []
-    for first, lines in blocks:
-        head = lines[0]
-        if not head.strip():
-            # Whitespace-only lines between cues: nothing to read.
-            if len(lines) == 1 or not any(ln.strip() for ln in lines):
-                continue
-            lines = [ln for ln in lines if ln.strip()] if "-->" not in head else lines
-            head = lines[0]
-        if head.startswith(("NOTE", "STYLE", "REGION")) and not any("-->" in ln for ln in lines):
+    seen_cue = False
+    while i < n:
+        if not lines[i]:
+            i += 1
             continue
-        if not WebVTTCueBlock.is_valid(lines):
-            arrow = next((i for i, ln in enumerate(lines) if "-->" in ln), None)
-            if arrow is not None:
-                ctx.problem(
-                    ParseError(
-                        f"malformed cue timing {lines[arrow].strip()!r}",
+        # Collect one block (the standard's "collect a WebVTT block").
+        first = i
+        buffer: list[str] = []
+        timing: tuple[int, int, str, str] | None = None
+        bad: str | None = None  # why the block's timing line was refused
+        bad_at = 0
+        seen_arrow = False
+        keyword = False
+        cut_by_arrow = False
+        while i < n:
+            line = lines[i]
+            if "-->" in line:
+                count = i - first + 1
+                if count == 1 or (count == 2 and not seen_arrow):
+                    seen_arrow = True
+                    i += 1
+                    parsed = _timing(line)
+                    if isinstance(parsed, str):
+                        bad, bad_at, timing = parsed, i, None
+                    else:
+                        timing = (parsed[0], parsed[1], "\n".join(buffer), parsed[2])
+                        buffer = []
+                        seen_cue = True
+                    continue
+                cut_by_arrow = True
+                break
+            if not line:
+                break
+            if i - first == 1 and not seen_cue and not seen_arrow and _starts_sheet(buffer[0]):
+                keyword = True
+                buffer = []
+            buffer.append(line)
+            i += 1
+
+        if timing is not None:
+            start, end, identifier, settings = timing
+            payload = "\n".join(buffer)
+            words = inline_words(payload, start, end)
+            cues.append(
+                Cue(start, end, clean_text(plain_text(payload)), words, identifier, settings)
+            )
+            if cut_by_arrow:
+                ctx.notice(
+                    ParseNotice(
+                        "cue timing right after the text of the cue before (no empty line "
+                        "between): read as a new cue",
                         source=ctx.source,
-                        line=first + arrow,
+                        line=i + 1,
                     )
                 )
-            elif cues:
-                prev = cues[-1]
-                extra = "\n".join(plain_text(ln).strip() for ln in lines)
-                cues[-1] = prev.replace(text=f"{prev.text}\n{extra}")
-            else:
-                ctx.problem(
-                    ParseError(
-                        "not a cue, comment, style or region block", source=ctx.source, line=first
-                    )
-                )
-            continue
-        timing_at = 0 if "-->" in head else 1
-        if not _TIMING.match(lines[timing_at]):
+        elif bad is not None:
             ctx.problem(
                 ParseError(
-                    f"malformed cue timing {lines[timing_at].strip()!r} "
-                    "(expected [HH:]MM:SS.mmm --> [HH:]MM:SS.mmm)",
+                    f"{bad} {lines[bad_at - 1].strip()!r} {_EXPECTED}",
                     source=ctx.source,
-                    line=first + timing_at,
+                    line=bad_at,
                 )
             )
-            continue
-        block = WebVTTCueBlock.from_lines(lines)
-        start, end = to_ms(block.start), to_ms(block.end)
-        words = inline_words("\n".join(block.payload), start, end)
-        body = "\n".join(t for t in (plain_text(ln).strip() for ln in block.payload) if t)
-        cues.append(Cue(start, end, body, words))
+        elif not keyword and not any(
+            _is_keyword_block(lines[first], w) for w in ("NOTE", "STYLE", "REGION")
+        ):
+            ctx.problem(
+                ParseError(
+                    "text with no cue timing line before it (not a cue, comment, style or "
+                    "region block)",
+                    source=ctx.source,
+                    line=first + 1,
+                )
+            )
     yield Track(tuple(cues), source=ctx.source, language=language)
 
 
@@ -125,16 +211,46 @@ def escape(text: str) -> str:
     return text.translate(_ESCAPES)
 
 
+def identifier_line(identifier: str) -> str:
+    """An identifier as one line that cannot be taken for a timing line.
+
+    >>> identifier_line("a --> b\\nc")
+    'a - -> b c'
+    """
+    line = " ".join(split_lines(identifier))
+    while "-->" in line:
+        line = line.replace("-->", "- ->")
+    return line
+
+
 def write(track: Track) -> str:
     ts = format_timestamp
-    nl = "\n"
     parts = ["WEBVTT\n"]
-    parts.extend(
-        f"{ts(c.start, '.')} --> {ts(c.end, '.')}\n"
-        f"{escape(c.text if nl not in c.text else cue_text(c.text))}\n"
-        for c in track.cues
-    )
-    return "\n".join(parts)
+    append = parts.append
+    for c in track.cues:
+        text = c.text
+        # Only text that clean_text could change goes through it (see srt.write).
+        if "\n" in text or "\r" in text or text != text.strip():
+            text = clean_text(text)
+        if c.identifier or c.settings:
+            append(f"{timing_line(c)}\n{text.translate(_ESCAPES)}\n")
+        else:
+            append(f"{ts(c.start, '.')} --> {ts(c.end, '.')}\n{text.translate(_ESCAPES)}\n")
+    out = "\n".join(parts)
+    # A reader takes NUL for U+FFFD (the parsing algorithm says so): write what it reads.
+    return out.replace("\0", "\ufffd") if "\0" in out else out
+
+
+def timing_line(c: Cue) -> str:
+    """The identifier line (if any) and the timing line with the cue's settings.
+
+    >>> timing_line(Cue(1000, 2000, "x", identifier="intro", settings="line:0"))
+    'intro\\n00:00:01.000 --> 00:00:02.000 line:0'
+    """
+    head = f"{identifier_line(c.identifier)}\n" if c.identifier else ""
+    settings = settings_text(c.settings) if c.settings else ""
+    tail = f" {settings}" if settings else ""
+    return f"{head}{format_timestamp(c.start, '.')} --> {format_timestamp(c.end, '.')}{tail}"
 
 
 def sniff(text: str) -> bool:

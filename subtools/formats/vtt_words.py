@@ -10,7 +10,8 @@ starts after the one before it, and after a word followed by a pause (so its end
 kept too).  As the cue-text grammar of the WebVTT spec requires, the timestamps inside
 a cue ascend strictly and fall strictly between the cue's start and end: word times
 outside the cue are held to its edges, where the cue shows them anyway.  A cue of one
-word that spans it needs no timestamp, and reads back as a cue without words.
+word that spans it needs no timestamp; read as word-level WebVTT, a cue of one word
+without timestamps has that word spanning it.
 
 Reading is WebVTT's: its reader turns inline timestamps back into ``Cue.words`` with
 :func:`inline_words`.
@@ -23,12 +24,15 @@ from collections.abc import Iterator
 
 from ..errors import WriteError
 from ..model import Cue, Track, Word
-from ..timecode import format_timestamp
+from ..timecode import HOUR_DIGITS, format_timestamp
 from .base import Format, ReadContext
 
 # The spec's timestamp: optional hours (two or more digits), minutes and seconds 00-59,
-# three digits of milliseconds.
-_TIMESTAMP = re.compile(r"<(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})>")
+# three digits of milliseconds.  ASCII digits, and hours of at most HOUR_DIGITS: a
+# longer one is out of the times a track holds, and is read as any other tag.
+_TIMESTAMP = re.compile(
+    rf"<(?:([0-9]{{2,{HOUR_DIGITS}}}):)?([0-5][0-9]):([0-5][0-9])\.([0-9]{{3}})>", re.ASCII
+)
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -83,10 +87,10 @@ def cue_payload(cue: Cue, number: int = 1) -> str:
     Hi <00:00:01.400>there,<00:00:02.000>
     <00:00:02.500>you<00:00:02.900>
     """
-    from .srt import cue_text
+    from .cuetext import clean_text
     from .vtt import escape
 
-    text = cue_text(cue.text)
+    text = clean_text(cue.text)
     out: list[str] = []
     at = 0  # position in text
     last = cue.start  # the latest time written (the cue's start to begin with)
@@ -105,11 +109,15 @@ def cue_payload(cue: Cue, number: int = 1) -> str:
         out.append(text[begin:at])
 
     words = cue.words
+    pending: int | None = None  # an end mark put off until the next word
     for i, word in enumerate(words):
         letters = "".join(word.text.split())
         if not letters:
             continue
         copy_space()
+        if pending is not None:
+            mark(pending)
+            pending = None
         mark(word.start)
         begin = at
         for ch in letters:
@@ -121,7 +129,15 @@ def cue_payload(cue: Cue, number: int = 1) -> str:
         out.append(escape(text[begin:at]))
         following = words[i + 1].start if i + 1 < len(words) else cue.end
         if word.end < following:
-            mark(word.end)
+            if i + 1 < len(words) and following >= cue.end:
+                # The next word's start gets no mark (it is held to the cue's end): this
+                # mark is its start as read back, so it goes where a start mark goes,
+                # and the file is written the same after it is read.
+                pending = word.end
+            else:
+                mark(word.end)
+    if pending is not None:
+        mark(pending)
     copy_space()
     if at < len(text):
         raise _mismatch(number, cue)
@@ -134,21 +150,33 @@ def write(track: Track) -> str:
             "no word timings in the track: word-level WebVTT needs words with times "
             "(a Whisper result with word timestamps, or a WebVTT file with inline times)"
         )
-    from .srt import cue_text
-    from .vtt import escape
+    from .cuetext import clean_text
+    from .vtt import escape, timing_line
 
-    ts = format_timestamp
     parts = ["WEBVTT\n"]
     for n, c in enumerate(track.cues, 1):
-        payload = cue_payload(c, n) if c.words else escape(cue_text(c.text))
-        parts.append(f"{ts(c.start, '.')} --> {ts(c.end, '.')}\n{payload}\n")
-    return "\n".join(parts)
+        payload = cue_payload(c, n) if c.words else escape(clean_text(c.text))
+        parts.append(f"{timing_line(c)}\n{payload}\n")
+    out = "\n".join(parts)
+    return out.replace("\0", "\ufffd") if "\0" in out else out
 
 
 def read(text: str, ctx: ReadContext) -> Iterator[Track]:
     from .vtt import read as read_vtt
 
-    return read_vtt(text, ctx)
+    for track in read_vtt(text, ctx):
+        yield track.with_cues(_one_word(c) for c in track.cues)
+
+
+def _one_word(cue: Cue) -> Cue:
+    # The writer gives a cue of one word that spans it no timestamp: read, that word
+    # spans the cue again, so what was written reads back to the same file.
+    if cue.words:
+        return cue
+    tokens = cue.text.split()
+    if len(tokens) != 1:
+        return cue
+    return cue.replace(words=(Word(cue.start, max(cue.start, cue.end), tokens[0]),))
 
 
 FORMAT = Format(
