@@ -206,7 +206,10 @@ def fix(
     if words is not None:
         for i, ws in enumerate(words):
             if ws:
-                new[i] = [ws[0].start, ws[-1].end]
+                new[i] = [
+                    _by_word(edges.onsets, new[i][0], ws[0].start),
+                    _by_word(edges.offsets, new[i][1], ws[-1].end),
+                ]
                 worded[i] = True
     in_order = all(a[0] <= b[0] for a, b in itertools.pairwise(mapped))
     if in_order:
@@ -237,6 +240,16 @@ def fix(
         alignment.reason if in_order else alignment.reason + "; cues out of order: none snapped"
     )
     return FixResult(track.with_cues(out), changes, applied, snapped, reason)
+
+
+def _by_word(edges: np.ndarray, at: int, word: int) -> int:
+    """A boundary's place from its word: taken where the boundary is not on a speech
+    edge already, or the word's time is on one too; a boundary that a detector edge
+    supports does not follow a word that none does (a filler aligned into the wrong
+    cue, a word said in both neighbours)."""
+    if not _near(edges, at, SUPPORT_MS) or _near(edges, word, SUPPORT_MS):
+        return word
+    return at
 
 
 def _snap_boundaries(
