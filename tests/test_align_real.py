@@ -155,15 +155,16 @@ def test_report_says_what_each_estimate_found(speech: Speech) -> None:
     shift=st.integers(-5000, 5000),
     jitter=st.lists(st.integers(-700, 700), min_size=32, max_size=32),
     close_gaps=st.booleans(),
+    scale=st.sampled_from([1.0, 25 / 23.976, 23.976 / 25]),
 )
 def test_fix_invariants_under_random_damage(
-    speech: Speech, shift: int, jitter: list[int], close_gaps: bool
+    speech: Speech, shift: int, jitter: list[int], close_gaps: bool, scale: float
 ) -> None:
     truth = gapless(reference()) if close_gaps else reference()
     cues = []
     for i, c in enumerate(truth):
-        start = max(c.start + shift + jitter[2 * i], 0)
-        end = max(c.end + shift + jitter[2 * i + 1], start + 1)
+        start = max(round(c.start * scale) + shift + jitter[2 * i], 0)
+        end = max(round(c.end * scale) + shift + jitter[2 * i + 1], start + 1)
         cues.append(Cue(start, end, c.text))
     cues.sort(key=lambda c: c.start)
     damaged = truth.with_cues(cues)

@@ -206,12 +206,15 @@ def fix(
     if words is not None:
         for i, ws in enumerate(words):
             if ws:
-                new[i] = [ws[0].start, ws[-1].end]
+                new[i] = [
+                    _by_word(edges.onsets, new[i][0], ws[0].start),
+                    _by_word(edges.offsets, new[i][1], ws[-1].end),
+                ]
                 worded[i] = True
     in_order = all(a[0] <= b[0] for a, b in itertools.pairwise(mapped))
     if in_order:
         _snap_boundaries(new, worded, edges, tolerance_ms)
-    _keep_invariants(new, mapped, min_duration_ms)
+    _keep_invariants(new, mapped, [c.end - c.start for c in track], min_duration_ms)
 
     out: list[Cue] = []
     changes: list[Change] = []
@@ -239,6 +242,16 @@ def fix(
     return FixResult(track.with_cues(out), changes, applied, snapped, reason)
 
 
+def _by_word(edges: np.ndarray, at: int, word: int) -> int:
+    """A boundary's place from its word: taken where the boundary is not on a speech
+    edge already, or the word's time is on one too; a boundary that a detector edge
+    supports does not follow a word that none does (a filler aligned into the wrong
+    cue, a word said in both neighbours)."""
+    if not _near(edges, at, SUPPORT_MS) or _near(edges, word, SUPPORT_MS):
+        return word
+    return at
+
+
 def _snap_boundaries(
     new: list[list[int]], worded: list[bool], edges: _Edges, tolerance: int
 ) -> None:
@@ -262,19 +275,23 @@ def _snap_boundaries(
 
 
 def _keep_invariants(
-    new: list[list[int]], before: list[tuple[int, int]], min_duration: int
+    new: list[list[int]], before: list[tuple[int, int]], given: list[int], min_duration: int
 ) -> None:
-    """Undo moves that would make a cue too short, then remove overlaps (in place)."""
+    """Undo moves that would make a cue too short, then remove overlaps (in place).
+
+    ``before``: each cue after the global correction; ``given``: each cue's duration as
+    it came. A cue ends at least ``min_duration`` long, or as long as it came if that
+    was shorter: a drift correction that shortens cues does not take them under it.
+    """
+    least = [min(min_duration, max(d, 1)) for d in given]
     for i, ((s, e), (s0, e0)) in enumerate(zip(new, before, strict=True)):
-        least = min(min_duration, max(e0 - s0, 1))
-        if e - s < least:
-            new[i] = [s0, e0] if e0 - s0 >= least or e0 <= s0 else [s0, s0 + least]
+        if e - s < least[i]:
+            new[i] = [s0, max(e0, s0 + least[i])]
     for i in range(len(new) - 1):
         a, b = new[i], new[i + 1]
         if a[1] > b[0]:
-            if b[0] - a[0] >= min(min_duration, before[i][1] - before[i][0]):
+            if b[0] - a[0] >= least[i]:
                 a[1] = b[0]
             else:
                 b[0] = a[1]
-                least = min(min_duration, max(before[i + 1][1] - before[i + 1][0], 1))
-                b[1] = max(b[1], b[0] + least)
+                b[1] = max(b[1], b[0] + least[i + 1])
