@@ -84,7 +84,8 @@ class SileroDetector:
         )
         self._np = np
         self._sr = np.array(SAMPLE_RATE, np.int64)
-        self._audio = np.zeros(0, np.float32)  # the block being gathered
+        self._chunks: list[np.ndarray] = []  # the block being gathered
+        self._gathered = 0
         self._before = np.zeros(0, np.float32)  # audio just before it, for warming up
         self._windows = bytearray()  # one probability byte per 512-sample window
         self._samples = 0
@@ -94,17 +95,23 @@ class SileroDetector:
         np = self._np
         x = np.frombuffer(pcm, np.int16).astype(np.float32) / 32768.0
         self._samples += len(x)
-        self._audio = np.concatenate((self._audio, x))
+        # Kept as the chunks came and joined once a block is whole: joining at every
+        # chunk would copy the growing block a hundred times over.
+        self._chunks.append(x)
+        self._gathered += len(x)
         block = self.BLOCK_S * SAMPLE_RATE
-        while len(self._audio) >= block:
-            self._run(self._audio[:block])
-            self._audio = self._audio[block:]
+        if self._gathered >= block:
+            audio = np.concatenate(self._chunks)
+            while len(audio) >= block:
+                self._run(audio[:block])
+                audio = audio[block:]
+            self._chunks, self._gathered = [audio], len(audio)
         return self._ready()
 
     def finish(self) -> bytes:
-        if len(self._audio):
-            self._run(self._audio)
-            self._audio = self._audio[:0]
+        if self._gathered:
+            self._run(self._np.concatenate(self._chunks))
+            self._chunks, self._gathered = [], 0
         return self._ready()
 
     def _run(self, audio: np.ndarray) -> None:
