@@ -142,19 +142,17 @@ def _pause_depth(speech: np.ndarray, cap: int) -> np.ndarray:
 
 def block_max(x: np.ndarray, k: int) -> np.ndarray:
     """``x`` in blocks of ``k`` frames, each block its largest value."""
-    if k <= 1:
-        return x
-    n = len(x) // k
-    out: np.ndarray = x[: n * k].reshape(n, k).max(axis=1)
-    return out
+    return _blocks(x, k).max(axis=1) if k > 1 else x
 
 
 def block_mean(x: np.ndarray, k: int) -> np.ndarray:
-    if k <= 1:
-        return x
+    """``x`` in blocks of ``k`` frames, each block its mean."""
+    return _blocks(x, k).mean(axis=1) if k > 1 else x
+
+
+def _blocks(x: np.ndarray, k: int) -> np.ndarray:
     n = len(x) // k
-    out: np.ndarray = x[: n * k].reshape(n, k).mean(axis=1)
-    return out
+    return x[: n * k].reshape(n, k)
 
 
 @dataclass(frozen=True)
