@@ -34,7 +34,7 @@ import numpy as np
 from ..errors import UsageError
 from ..model import Cue, Track
 from .evidence import KINDS, Bounds, Evidence, combined
-from .speech import FRAME_MS, Speech
+from .speech import FRAME_MS, Speech, nearest_edge
 
 #: Frame rates whose ratios are tried as drift.
 FRAME_RATES = (23.976, 24.0, 25.0, 29.97, 30.0)
@@ -401,8 +401,8 @@ def check_cues(
     """Each cue's boundaries, after drift and offset, against the nearest speech edges."""
     starts = np.array([round(c.start * ratio) + offset for c in track], np.int64)
     ends = np.array([round(c.end * ratio) + offset for c in track], np.int64)
-    ds = _nearest(onsets, starts, REPORT_WINDOW_MS)
-    de = _nearest(offsets, ends, REPORT_WINDOW_MS)
+    ds = nearest_edge(onsets, starts, REPORT_WINDOW_MS)
+    de = nearest_edge(offsets, ends, REPORT_WINDOW_MS)
     checks = []
     for i, cue in enumerate(track):
         sd = None if math.isnan(ds[i]) else int(ds[i])
@@ -446,31 +446,6 @@ def local_offsets(
     return out
 
 
-def _neighbours(edges: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each time, the signed distance to the nearest edge and to the other edge
-    around it (edges sorted, at least one)."""
-    import numpy as np
-
-    i = np.clip(np.searchsorted(edges, times), 1, max(len(edges) - 1, 1))
-    if len(edges) == 1:
-        left = right = edges[0] - times
-    else:
-        left, right = edges[i - 1] - times, edges[i] - times
-    closer = np.abs(left) <= np.abs(right)
-    return np.where(closer, left, right).astype(np.float64), np.where(closer, right, left)
-
-
-def _nearest(edges: np.ndarray, times: np.ndarray, window: int) -> np.ndarray:
-    """For each time, the signed distance to the nearest edge within ``window`` (else nan)."""
-    import numpy as np
-
-    if len(edges) == 0:
-        return np.full(len(times), np.nan)
-    delta, _ = _neighbours(edges, times)
-    delta[np.abs(delta) > window] = np.nan
-    return delta
-
-
 def _verdict(start: int | None, end: int | None) -> str:
     if start is None and end is None:
         return "no_speech"
@@ -497,7 +472,7 @@ def _refine(
     ends = np.round(bounds.ends * ratio).astype(np.int64) + offset
     sides = []
     for edges, times in ((onsets, starts), (offsets, ends)):
-        deltas = _nearest(edges, times, window)
+        deltas = nearest_edge(edges, times, window)
         deltas = deltas[~np.isnan(deltas)]
         if len(deltas) >= MIN_REFINING:
             sides.append(float(np.median(deltas)))

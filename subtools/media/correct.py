@@ -24,7 +24,7 @@ from ..changes import Change
 from ..model import Cue, Track, Word
 from .alignment import Alignment
 from .evidence import JOIN_MS
-from .speech import FRAME_MS, Speech
+from .speech import FRAME_MS, Speech, nearest_edge
 
 #: A boundary this close to an edge of its kind is already on it.
 SUPPORT_MS = 100
@@ -136,10 +136,7 @@ def _pick(candidates: np.ndarray, at: int, tolerance: int) -> int | None:
 
 
 def _near(edges: np.ndarray, at: int, reach: int) -> bool:
-    if len(edges) == 0:
-        return False
-    i = int(np.searchsorted(edges, at))
-    return any(0 <= j < len(edges) and abs(int(edges[j]) - at) <= reach for j in (i - 1, i))
+    return not np.isnan(nearest_edge(edges, np.array([at]), reach)[0])
 
 
 def _start(edges: _Edges, at: int, tolerance: int) -> int:

@@ -484,15 +484,33 @@ def _refine_edges(frames: bytes, envelope: bytes) -> tuple[np.ndarray, np.ndarra
     return onsets, offsets
 
 
+def nearest_edge(edges: np.ndarray, times: np.ndarray, window: int) -> np.ndarray:
+    """For each time, the signed distance to the nearest of the sorted ``edges`` within
+    ``window`` ms (the earlier on a tie), else nan.
+
+    >>> import numpy as np
+    >>> nearest_edge(np.array([100, 500]), np.array([90, 300, 480, 2000]), 250).tolist()
+    [10.0, -200.0, 20.0, nan]
+    """
+    import numpy as np
+
+    times = np.asarray(times)
+    if len(edges) == 0:
+        return np.full(len(times), np.nan)
+    i = np.clip(np.searchsorted(edges, times), 1, max(len(edges) - 1, 1))
+    if len(edges) == 1:
+        left = right = edges[0] - times
+    else:
+        left, right = edges[i - 1] - times, edges[i] - times
+    delta: np.ndarray = np.where(np.abs(left) <= np.abs(right), left, right).astype(np.float64)
+    delta[np.abs(delta) > window] = np.nan
+    return delta
+
+
 def _snap_to(edges: np.ndarray, better: np.ndarray, reach: int) -> np.ndarray:
     """Each edge moved to the nearest of ``better`` within ``reach`` ms, if any."""
     import numpy as np
 
-    if len(better) == 0 or len(edges) == 0:
-        return edges
-    i = np.clip(np.searchsorted(better, edges), 1, max(len(better) - 1, 1))
-    left = better[i - 1] if len(better) > 1 else better[np.zeros_like(i)]
-    right = better[i] if len(better) > 1 else left
-    nearest = np.where(np.abs(left - edges) <= np.abs(right - edges), left, right)
-    out: np.ndarray = np.where(np.abs(nearest - edges) <= reach, nearest, edges).astype(np.int64)
+    delta = nearest_edge(better, edges, reach)
+    out: np.ndarray = (edges + np.nan_to_num(delta)).astype(np.int64)
     return out
