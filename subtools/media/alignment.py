@@ -33,7 +33,7 @@ import numpy as np
 
 from ..errors import UsageError
 from ..model import Cue, Track
-from .evidence import KINDS, Bounds, Evidence, combined
+from .evidence import KINDS, Bounds, Curve, Evidence, combined
 from .speech import FRAME_MS, Speech, nearest_edge
 
 #: Frame rates whose ratios are tried as drift.
@@ -214,45 +214,44 @@ def lag_range(
 
 def search_ratio(
     coarse: Evidence, cues: list[Cue], kinds: list[str], max_offset_ms: int, duration_ms: int
-) -> tuple[float, dict[float, float]]:
+) -> tuple[float, dict[str, Curve]]:
     """The standard ratio whose best lag scores highest, every kind weighing the same
     (each kind's peaks scaled by its best over the ratios); "no drift" unless beaten by
-    :data:`DRIFT_MARGIN`. Returns the ratio and every ratio's score."""
+    :data:`DRIFT_MARGIN` with a clear peak. Returns the ratio and each kind's curve over
+    every lag at that ratio (what :func:`estimate` starts from)."""
     span = cues[-1].end - cues[0].start
     # A ratio that moves the cues less than this over their whole span cannot be told
     # from no drift at all (and a near miss would pass for it).
     ratios = [r for r in standard_ratios() if r == 1.0 or abs(r - 1) * span >= MIN_DRIFT_MS]
-    peaks: dict[str, dict[float, float]] = {k: {} for k in kinds}
+    curves: dict[float, dict[str, Curve]] = {}
     for ratio in ratios:
         lo, hi = lag_range(cues, ratio, duration_ms, max_offset_ms)
-        for kind in kinds:
-            curve = coarse.curve(kind, cues, ratio, lo, hi)
-            peaks[kind][ratio] = float(curve.values.max())
-    scores = {
-        r: sum(peaks[k][r] / max(max(peaks[k].values()), 1e-9) for k in kinds) for r in ratios
-    }
+        curves[ratio] = {k: coarse.curve(k, cues, ratio, lo, hi) for k in kinds}
+    top = {r: {k: float(c.values.max()) for k, c in curves[r].items()} for r in ratios}
+    best_of = {k: max(max(top[r][k] for r in ratios), 1e-9) for k in kinds}
+    scores = {r: sum(top[r][k] / best_of[k] for k in kinds) for r in ratios}
     best = max(scores, key=lambda r: scores[r])
     if best != 1.0:
-        lo, hi = lag_range(cues, best, duration_ms, max_offset_ms)
-        clear = max(coarse.curve(k, cues, best, lo, hi).peak()[1] for k in kinds)
+        clear = max(c.peak()[1] for c in curves[best].values())
         if scores[best] < scores[1.0] * (1 + DRIFT_MARGIN) or clear < MIN_DRIFT_CLARITY:
             best = 1.0
-    return best, scores
+    return best, curves[best]
 
 
 def estimate(
     coarse: Evidence,
     fine: Evidence,
     kind: str,
+    curve: Curve,
     cues: list[Cue],
     ratio: float,
     max_offset_ms: int,
     duration_ms: int,
 ) -> Estimate:
-    """One kind's offset over every lag within ``max_offset_ms``, to 10 ms."""
-    lo, hi = lag_range(cues, ratio, duration_ms, max_offset_ms)
-    curve = coarse.curve(kind, cues, ratio, lo, hi)
+    """One kind's offset over every lag within ``max_offset_ms``, to 10 ms, from its
+    ``curve`` over those lags on the coarse grid."""
     lag, clarity = curve.peak()
+    lo, hi = lag_range(cues, ratio, duration_ms, max_offset_ms)
     half = len(cues) // 2
     halves = [cues[:half], cues[half:]]
     agree = all(
@@ -312,11 +311,12 @@ def align(track: Track, speech: Speech, max_offset_ms: int = 60_000) -> Alignmen
     kinds = [k for k in KINDS if fine.usable(k, cues)]
     onsets, offsets = speech.edges()
 
-    ratio = 1.0
+    ratio, curves = 1.0, dict[str, Curve]()
     if kinds:
-        ratio, _ = search_ratio(coarse, cues, kinds, max_offset_ms, speech.duration_ms)
+        ratio, curves = search_ratio(coarse, cues, kinds, max_offset_ms, speech.duration_ms)
     estimates = [
-        estimate(coarse, fine, k, cues, ratio, max_offset_ms, speech.duration_ms) for k in kinds
+        estimate(coarse, fine, k, c, cues, ratio, max_offset_ms, speech.duration_ms)
+        for k, c in curves.items()
     ]
     decision = decide(estimates)
     offset = decision.offset_ms
