@@ -139,27 +139,28 @@ def _near(edges: np.ndarray, at: int, reach: int) -> bool:
     return not np.isnan(nearest_edge(edges, np.array([at]), reach)[0])
 
 
-def _start(edges: _Edges, at: int, tolerance: int) -> int:
-    if not edges.judged(at) or _near(edges.onsets, at, SUPPORT_MS):
-        return at
-    strong = edges.onsets[edges.pause_before >= STRONG_PAUSE_MS]
-    if edges.speech(at, at + SILENCE_MS) < SILENT:  # starts in silence: on to the speech
-        found = _pick(strong[strong > at], at, tolerance)
-    elif edges.speech(at - LOOK_MS, at) > SPOKEN:  # starts in speech: back to its onset
-        found = _pick(strong[strong < at], at, min(tolerance, INTO_SPEECH_MS))
-    else:
-        found = None
-    return at if found is None else found
+#: Which way a boundary's own speech lies: after a start, before an end.
+START, END = 1, -1
 
 
-def _end(edges: _Edges, at: int, tolerance: int) -> int:
-    if not edges.judged(at) or _near(edges.offsets, at, SUPPORT_MS):
+def _edge(edges: _Edges, at: int, tolerance: int, inward: int) -> int:
+    """A start (``inward`` is :data:`START`) or an end (:data:`END`) moved to its edge
+    of speech where it is clearly wrong: silence where its speech should be moves it
+    inward, to the next edge after a real pause; speech on the side that should be
+    quiet moves it outward, less far (:data:`INTO_SPEECH_MS`)."""
+    own, pause = (
+        (edges.onsets, edges.pause_before)
+        if inward == START
+        else (edges.offsets, edges.pause_after)
+    )
+    if not edges.judged(at) or _near(own, at, SUPPORT_MS):
         return at
-    strong = edges.offsets[edges.pause_after >= STRONG_PAUSE_MS]
-    if edges.speech(at - SILENCE_MS, at) < SILENT:  # ends in silence: back to the speech
-        found = _pick(strong[strong < at], at, tolerance)
-    elif edges.speech(at, at + LOOK_MS) > SPOKEN:  # ends in speech: on to its offset
-        found = _pick(strong[strong > at], at, min(tolerance, INTO_SPEECH_MS))
+    strong = own[pause >= STRONG_PAUSE_MS]
+    side = (strong - at) * inward
+    if edges.speech(*sorted((at, at + inward * SILENCE_MS))) < SILENT:
+        found = _pick(strong[side > 0], at, tolerance)
+    elif edges.speech(*sorted((at - inward * LOOK_MS, at))) > SPOKEN:
+        found = _pick(strong[side < 0], at, min(tolerance, INTO_SPEECH_MS))
     else:
         found = None
     return at if found is None else found
@@ -265,10 +266,10 @@ def _snap_boundaries(
                 if at != (prev_end + s) // 2 or prev_end != s:
                     new[i - 1][1] = new[i][0] = at
         else:
-            new[i][0] = _start(edges, s, tolerance)
+            new[i][0] = _edge(edges, s, tolerance, START)
         nxt = new[i + 1][0] if i + 1 < n else None
         if nxt is None or nxt - e >= JOIN_MS:
-            new[i][1] = _end(edges, e, tolerance)
+            new[i][1] = _edge(edges, e, tolerance, END)
 
 
 def _keep_invariants(
