@@ -8,6 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from subtools.formats import get_format
+from subtools.media.speech import DETECTORS
 
 if TYPE_CHECKING:
     from subtools.media.alignment import Alignment
@@ -52,8 +53,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--detector",
-        choices=("silero", "webrtc", "energy"),
-        default="silero",
+        choices=DETECTORS,
+        default=DETECTORS[0],
         help="speech detector: silero (neural, holds under music and noise; default), "
         "webrtc (fast, for clean speech), energy (loudness alone)",
     )

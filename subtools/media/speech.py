@@ -231,7 +231,7 @@ class EnergyDetector:
         return b""
 
 
-#: The detectors by the names the command line takes.
+#: The detectors by the names the command line takes, the default first.
 DETECTORS = ("silero", "webrtc", "energy")
 
 
