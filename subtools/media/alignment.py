@@ -307,7 +307,8 @@ def align(track: Track, speech: Speech, max_offset_ms: int = 60_000) -> Alignmen
     if not cues:
         raise UsageError("no cues with a duration to align")
     p, loud = speech.placed(), speech.loudness()
-    coarse, fine = Evidence(p, loud, COARSE_MS), Evidence(p, loud, FRAME_MS)
+    fine = Evidence(p, loud, FRAME_MS)
+    coarse = fine.on_grid(COARSE_MS)
     kinds = [k for k in KINDS if fine.usable(k, cues)]
     onsets, offsets = speech.edges()
 

@@ -19,6 +19,7 @@ subtitles would move) comes from one FFT cross-correlation per signal.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -262,18 +263,33 @@ MIN_GAPS, MIN_BOUNDS = 3, 4
 class Evidence:
     """The audio's signals for every kind of evidence, on one grid, ready to slide."""
 
-    def __init__(self, probability: np.ndarray, loudness: np.ndarray, step: int) -> None:
+    def __init__(self, probability: np.ndarray, loudness: np.ndarray, step: int = FRAME_MS) -> None:
+        self._speech = 2.0 * probability - 1.0
+        self._edge_maps = {
+            kind: EdgeMaps.of(x)
+            for kind, x in (("boundaries", probability), ("loudness", loudness))
+        }
+        self._loud = bool(len(loudness)) and float(loudness.max()) > 0
+        self._grid(step)
+
+    def on_grid(self, step: int) -> Evidence:
+        """The same evidence on another grid: the 10 ms maps are made once, and only
+        sampled again."""
+        other = copy.copy(self)
+        other._grid(step)
+        return other
+
+    def _grid(self, step: int) -> None:
         k = step // FRAME_MS
         self.step = step
         # Centred, as the edge maps are: cues slid past the end of the audio then score
         # what an average stretch of it would, not more.
-        act = block_mean(2.0 * probability - 1.0, k)
+        act = block_mean(self._speech, k)
         self._activity = Slider(act - act.mean() if len(act) else act, step)
         self._maps: dict[str, list[Slider]] = {}
-        for kind, x in (("boundaries", probability), ("loudness", loudness)):
-            maps = EdgeMaps.of(x).coarse(step)
+        for kind, fine in self._edge_maps.items():
+            maps = fine.coarse(step)
             self._maps[kind] = [Slider(m, step) for m in (maps.onset, maps.offset, maps.pause)]
-        self._loud = bool(len(loudness)) and float(loudness.max()) > 0
 
     def usable(self, kind: str, cues: list[Cue]) -> bool:
         bounds = Bounds.of(cues)
