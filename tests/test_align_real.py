@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import json
 import subprocess
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +22,9 @@ from hypothesis import strategies as st
 import subtools
 from subtools import Cue, Track
 from subtools.media import Speech, align, analyse, fix
-from subtools.media.decode import SAMPLE_RATE, ffmpeg_exe, pcm_chunks
+from subtools.media.decode import ffmpeg_exe, pcm_chunks
+
+from .synth import write_wav
 
 DATA = Path(__file__).parent / "data"
 MEDIA = DATA / "monologue.opus"
@@ -77,12 +78,7 @@ def noisy(tmp_path_factory: pytest.TempPathFactory) -> Speech:
     speech_rms = np.sqrt(np.mean(pcm[loud] ** 2))
     pink *= speech_rms / np.sqrt(np.mean(pink**2)) / 10 ** (10 / 20)
     path = tmp_path_factory.mktemp("noisy") / "noisy.wav"
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(SAMPLE_RATE)
-        w.writeframes(np.clip(pcm + pink, -32768, 32767).astype("<i2").tobytes())
-    return analyse(str(path))
+    return analyse(str(write_wav(path, (pcm + pink) / 32768)))
 
 
 def test_the_clip_decodes() -> None:
