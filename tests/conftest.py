@@ -1,4 +1,4 @@
-"""Shared helpers: running the CLI as a user would, and the dataset slices."""
+"""Shared helpers: running the CLI as a user would, the dataset slices, damaged tracks."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from subtools import Cue, Track
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -62,3 +64,10 @@ def dataset_rows(path: Path) -> list[dict[str, object]]:
 def dataset(request: pytest.FixtureRequest) -> Path:
     """The in-repo slice, and the full shared dataset when it is there."""
     return request.param  # type: ignore[no-any-return]
+
+
+def moved(track: Track, scale: float = 1.0, shift: int = 0) -> Track:
+    """The track with every time multiplied by ``scale``, then ``shift`` ms added."""
+    return track.with_cues(
+        Cue(round(c.start * scale) + shift, round(c.end * scale) + shift, c.text) for c in track
+    )

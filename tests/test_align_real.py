@@ -24,6 +24,7 @@ from subtools import Cue, Track
 from subtools.media import Speech, align, analyse, fix
 from subtools.media.decode import ffmpeg_exe, pcm_chunks
 
+from .conftest import moved, run_cli
 from .synth import write_wav
 
 DATA = Path(__file__).parent / "data"
@@ -46,12 +47,6 @@ def gapless(track: Track) -> Track:
         end = c.end if i + 1 == len(cues) else (c.end + cues[i + 1].start) // 2
         out.append(Cue(start, end, c.text))
     return track.with_cues(out)
-
-
-def moved(track: Track, scale: float = 1.0, shift: int = 0) -> Track:
-    return track.with_cues(
-        Cue(round(c.start * scale) + shift, round(c.end * scale) + shift, c.text) for c in track
-    )
 
 
 def within(a: Track, b: Track, ms: int = 100) -> float:
@@ -175,8 +170,6 @@ def test_fix_invariants_under_random_damage(
 
 def test_cli_words_times_the_words_and_fixes_from_them(tmp_path: Path) -> None:
     """``align --words`` on the first 14 s of the monologue, every boundary 300 ms off."""
-    from .conftest import run_cli
-
     ref = json.loads((DATA / "monologue-start.json").read_text())
     truth = Track(
         tuple(Cue(round(c["start"] * 1000), round(c["end"] * 1000), c["text"]) for c in ref["cues"])

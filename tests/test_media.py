@@ -24,7 +24,7 @@ from subtools.media.decode import ffmpeg_exe, pcm_chunks
 from subtools.media.download import Section, fetch, youtube_id
 
 from .browser import CHROMIUM, dump_dom, flags, needs_chromium
-from .conftest import run_cli
+from .conftest import moved, run_cli
 from .httpserve import serve
 from .synth import spans_for, talk, write_wav
 
@@ -58,12 +58,6 @@ def truth() -> Track:
             Cue(round(a * 1000), round(b * 1000), f"utterance {i}")
             for i, (a, b) in enumerate(SPANS, 1)
         )
-    )
-
-
-def moved(track: Track, scale: float = 1.0, shift: int = 0) -> Track:
-    return track.with_cues(
-        Cue(round(c.start * scale) + shift, round(c.end * scale) + shift, c.text) for c in track
     )
 
 
