@@ -320,14 +320,17 @@ class Speech:
         32 ms windows hold on after speech; webrtcvad's 10 ms frames react sooner, and
         are trusted only where Silero agrees there is an edge).
         """
-        import numpy as np
 
         if self._edges is None:
             onsets, offsets = _refine_edges(self.frames, self.envelope)
             if self.placing:
                 near_on, near_off = _refine_edges(self.placing, self.envelope)
-                onsets = _snap_to(onsets, near_on, PLACING_REACH_MS)
-                offsets = np.maximum(_snap_to(offsets, near_off, PLACING_REACH_MS), onsets + 1)
+                onsets, offsets = _in_order(
+                    onsets,
+                    offsets,
+                    _snap_to(onsets, near_on, PLACING_REACH_MS),
+                    _snap_to(offsets, near_off, PLACING_REACH_MS),
+                )
             self._edges = onsets, offsets
         return self._edges
 
@@ -481,8 +484,8 @@ def _refine_edges(frames: bytes, envelope: bytes) -> tuple[np.ndarray, np.ndarra
         t0 = max(g * FRAME_MS - OFFSET_SEARCH_MS[0], 0)
         hit = np.flatnonzero(smooth[t0 : g * FRAME_MS + OFFSET_SEARCH_MS[1]] >= threshold)
         offsets[k] = t0 + int(hit[-1]) + 1 if len(hit) else g * FRAME_MS
-    offsets = np.maximum(offsets, onsets + 1)
-    return onsets, offsets
+    # Where a pause does not show on the envelope, its edges stay on the frames.
+    return _in_order(on * FRAME_MS, off * FRAME_MS, onsets, offsets)
 
 
 def nearest_edge(edges: np.ndarray, times: np.ndarray, window: int) -> np.ndarray:
@@ -506,6 +509,40 @@ def nearest_edge(edges: np.ndarray, times: np.ndarray, window: int) -> np.ndarra
     delta: np.ndarray = np.where(np.abs(left) <= np.abs(right), left, right).astype(np.float64)
     delta[np.abs(delta) > window] = np.nan
     return delta
+
+
+def _in_order(
+    onsets: np.ndarray, offsets: np.ndarray, on: np.ndarray, off: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The placed edges ``on``/``off`` where they keep every segment and every pause
+    of the ordered ``onsets``/``offsets``, those elsewhere.
+
+    Placing can swallow a short pause: an offset searched for on the envelope, or taken
+    from webrtcvad (which holds on after speech), can land after the next onset. Such
+    an edge keeps its unplaced time. One pass in time order: each placed edge is taken
+    if it falls after the edge before it and before the next one's unplaced time.
+
+    >>> import numpy as np
+    >>> on, off = _in_order(np.array([0, 500]), np.array([400, 900]),
+    ...                     np.array([5, 480]), np.array([520, 910]))
+    >>> on.tolist(), off.tolist()
+    ([5, 480], [400, 910])
+    """
+    import numpy as np
+
+    own = np.empty(2 * len(onsets), np.int64)
+    own[0::2], own[1::2] = onsets, offsets
+    placed = np.empty_like(own)
+    placed[0::2], placed[1::2] = on, off
+    out = own.copy()
+    before = -1
+    for k in range(len(own)):
+        after = int(own[k + 1]) if k + 1 < len(own) else None
+        p = int(placed[k])
+        if before < p and (after is None or p < after):
+            out[k] = p
+        before = int(out[k])
+    return out[0::2], out[1::2]
 
 
 def _snap_to(edges: np.ndarray, better: np.ndarray, reach: int) -> np.ndarray:
