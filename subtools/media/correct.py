@@ -45,13 +45,26 @@ NONE_PROBABILITY = 0.1
 #: less far than out of silence, since untranscribed sounds (breaths, fillers) are
 #: speech to a detector.
 INTO_SPEECH_MS = 300
+#: A boundary moves inward over what the main detector calls silence only where the
+#: quick one hears speech in at most this share of it: sounds both detectors doubt
+#: (breaths, a quiet first syllable) are where people start and end cues.
+QUICK_HEARS = 0.25
+#: ... leaving out this much beside the edge, where the quick detector holds on
+#: (webrtcvad hears speech about 100 ms longer than Silero places it).
+QUICK_LAG_MS = 120
 #: Mean speech probabilities that count as silence and as speech there.
 SILENT, SPOKEN = 0.35, 0.65
 #: A pause at least this long makes an onset after it (or an offset before it) a
 #: candidate for a cue boundary; shorter ones are the pauses between words.
-STRONG_PAUSE_MS = 250
+STRONG_PAUSE_MS = 200
+#: A boundary that cuts into speech moves out to an edge after a pause at least this
+#: long: cutting words is the worse error, and the pauses between cues of fluent
+#: speech are often shorter than :data:`STRONG_PAUSE_MS`.
+CUT_PAUSE_MS = 100
 #: A join needs a pause at least this long to sit in.
 JOIN_PAUSE_MS = 120
+#: Cues are written to touch when at least this share of them join their next.
+GAPLESS_SHARE = 0.5
 #: The nearest candidate is taken only when the next is this many times further.
 CLEAR_RATIO = 2.0
 #: Word timings set a cue's boundaries from this score on (the share of its words found,
@@ -83,6 +96,8 @@ class _Edges:
     pause_after: np.ndarray  # per offset
     probability: np.ndarray
     agree: np.ndarray  # per frame: both detectors say the same (all True with one)
+    quick: np.ndarray  # per frame: the quick (placing) detector hears speech
+    loudness: np.ndarray  # per frame, 0 (the noise floor) to 1 (typical speech)
 
     def judged(self, at: int) -> bool:
         """Whether the audio around ``at`` is clear enough to judge a boundary by:
@@ -90,6 +105,21 @@ class _Edges:
         other takes for speech), a boundary is left as it is."""
         a = self.agree[max(at - JUDGE_MS, 0) // FRAME_MS : max(at + JUDGE_MS, 0) // FRAME_MS]
         return bool(len(a)) and float(a.mean()) >= AGREEMENT
+
+    def heard(self, a: int, b: int) -> float:
+        """The share of frames from ``a`` to ``b`` ms where the quick detector hears
+        speech (0 without one)."""
+        h = self.quick[max(a, 0) // FRAME_MS : max(b, 0) // FRAME_MS]
+        return float(h.mean()) if len(h) else 0.0
+
+    def sound(self, a: int, b: int) -> float:
+        """The mean of the speech probability or the loudness, the higher, from ``a``
+        to ``b`` ms: a stretch is silent only where nobody speaks and it is quiet
+        (people start cues on a breath, and end them after a trailing sound)."""
+        p = self.probability[max(a, 0) // FRAME_MS : max(b, 0) // FRAME_MS]
+        q = self.loudness[max(a, 0) // FRAME_MS : max(b, 0) // FRAME_MS]
+        n = min(len(p), len(q))
+        return float(np.maximum(p[:n], q[:n]).mean()) if n else 0.0
 
     def speech(self, a: int, b: int) -> float:
         """The mean speech probability from ``a`` to ``b`` ms (0 outside the audio)."""
@@ -110,10 +140,12 @@ class _Edges:
         # none (quiet speech it misses, or noise the quick one takes for speech).
         sure_none = speech.probability() < NONE_PROBABILITY
         agree = np.ones(len(sure_none), bool)
+        quick = np.zeros(len(sure_none), bool)
         if speech.placing:
             other = np.frombuffer(speech.placing, np.uint8)[: len(sure_none)] > 0
             agree[: len(other)] = ~(other & sure_none[: len(other)])
-        return cls(on, off, before, after, speech.placed(), agree)
+            quick[: len(other)] = other
+        return cls(on, off, before, after, speech.placed(), agree, quick, speech.loudness())
 
     def pauses(self, least: int) -> tuple[np.ndarray, np.ndarray]:
         """Pauses between speech at least ``least`` ms long: (starts, ends)."""
@@ -157,10 +189,15 @@ def _edge(edges: _Edges, at: int, tolerance: int, inward: int) -> int:
         return at
     strong = own[pause >= STRONG_PAUSE_MS]
     side = (strong - at) * inward
-    if edges.speech(*sorted((at, at + inward * SILENCE_MS))) < SILENT:
+    if edges.sound(*sorted((at, at + inward * SILENCE_MS))) < SILENT:
         found = _pick(strong[side > 0], at, tolerance)
+        if found is not None:
+            far = found - inward * QUICK_LAG_MS
+            if (far - at) * inward > 0 and edges.heard(*sorted((at, far))) > QUICK_HEARS:
+                found = None
     elif edges.speech(*sorted((at - inward * LOOK_MS, at))) > SPOKEN:
-        found = _pick(strong[side < 0], at, min(tolerance, INTO_SPEECH_MS))
+        weak = own[pause >= CUT_PAUSE_MS]
+        found = _pick(weak[(weak - at) * inward < 0], at, min(tolerance, INTO_SPEECH_MS))
     else:
         found = None
     return at if found is None else found
@@ -200,19 +237,22 @@ def fix(
     mapped = [(max(s, 0), max(e, 0)) for s, e in mapped]
     edges = _Edges.of(speech)
     new = [list(m) for m in mapped]
-    worded = [False] * len(track)
+    # Per cue, whether its start and its end come from its words.
+    worded = [[False, False] for _ in track]
     if words is not None:
         for i, ws in enumerate(words):
             if ws:
-                new[i] = [
-                    _by_word(edges.onsets, new[i][0], ws[0].start),
-                    _by_word(edges.offsets, new[i][1], ws[-1].end),
-                ]
-                worded[i] = True
+                for side, word, edge_times, at in (
+                    (0, ws[0], edges.onsets, ws[0].start),
+                    (1, ws[-1], edges.offsets, ws[-1].end),
+                ):
+                    if not _hesitation(word.text):
+                        new[i][side] = _by_word(edge_times, new[i][side], at)
+                        worded[i][side] = True
     in_order = all(a[0] <= b[0] for a, b in itertools.pairwise(mapped))
     if in_order:
-        _snap_boundaries(new, worded, edges, tolerance_ms)
-    _keep_invariants(new, mapped, [c.end - c.start for c in track], min_duration_ms)
+        _snap_boundaries(new, worded, edges, tolerance_ms, _gapless(mapped))
+    _keep_invariants(new, mapped, [c.end - c.start for c in track], worded, min_duration_ms)
 
     out: list[Cue] = []
     changes: list[Change] = []
@@ -240,6 +280,22 @@ def fix(
     return FixResult(track.with_cues(out), changes, applied, snapped, reason)
 
 
+#: Hesitations: where one begins or ends a cue, its place is too often found in the
+#: neighbour's speech (or any breath) to set the cue's boundary.
+HESITATIONS = frozenset(
+    ["ah", "eh", "er", "erm", "hm", "hmm", "mhm", "mm", "uh", "uhm", "um", "umm"]
+)
+
+
+def _hesitation(text: str) -> bool:
+    """Whether a word is a hesitation sound.
+
+    >>> _hesitation("Um,"), _hesitation("umbrella")
+    (True, False)
+    """
+    return text.strip(".,;:!?\"'()[]-…").lower() in HESITATIONS
+
+
 def _by_word(edges: np.ndarray, at: int, word: int) -> int:
     """A boundary's place from its word: taken where the boundary is not on a speech
     edge already, or the word's time is on one too; a boundary that a detector edge
@@ -250,30 +306,40 @@ def _by_word(edges: np.ndarray, at: int, word: int) -> int:
     return at
 
 
+def _gapless(cues: list[tuple[int, int]]) -> bool:
+    """Whether the cues are written to touch (most of them join their next): then a
+    join is one boundary in a pause; in a file with gaps, cues that touch are two."""
+    joins = sum(b[0] - a[1] < JOIN_MS for a, b in itertools.pairwise(cues))
+    return joins >= GAPLESS_SHARE * (len(cues) - 1) > 0
+
+
 def _snap_boundaries(
-    new: list[list[int]], worded: list[bool], edges: _Edges, tolerance: int
+    new: list[list[int]], worded: list[list[bool]], edges: _Edges, tolerance: int, gapless: bool
 ) -> None:
-    """Each boundary of cues without word timings to its speech edge (in place)."""
+    """Each boundary that its cue's words do not place, to its speech edge (in place)."""
     n = len(new)
+    join = JOIN_MS if gapless else 0
     for i in range(n):
-        if worded[i]:
-            continue
         s, e = new[i]
         prev_end = new[i - 1][1] if i else None
-        if prev_end is not None and s - prev_end < JOIN_MS:
-            if not worded[i - 1]:
+        if prev_end is not None and s - prev_end < join:
+            if not (worded[i - 1][1] or worded[i][0]):
                 at = _join(edges, (prev_end + s) // 2, tolerance)
                 if at != (prev_end + s) // 2 or prev_end != s:
                     new[i - 1][1] = new[i][0] = at
-        else:
+        elif not worded[i][0]:
             new[i][0] = _edge(edges, s, tolerance, START)
         nxt = new[i + 1][0] if i + 1 < n else None
-        if nxt is None or nxt - e >= JOIN_MS:
+        if not worded[i][1] and (nxt is None or nxt - e >= join):
             new[i][1] = _edge(edges, e, tolerance, END)
 
 
 def _keep_invariants(
-    new: list[list[int]], before: list[tuple[int, int]], given: list[int], min_duration: int
+    new: list[list[int]],
+    before: list[tuple[int, int]],
+    given: list[int],
+    worded: list[list[bool]],
+    min_duration: int,
 ) -> None:
     """Undo moves that would make a cue too short, then remove overlaps (in place).
 
@@ -284,7 +350,10 @@ def _keep_invariants(
     least = [min(min_duration, max(d, 1)) for d in given]
     for i, ((s, e), (s0, e0)) in enumerate(zip(new, before, strict=True)):
         if e - s < least[i]:
-            new[i] = [s0, max(e0, s0 + least[i])]
+            # A cue's own words say where it starts, and its end may linger after
+            # them; an edge of speech is no cue's own, and moves that make a cue too
+            # short are taken as wrong.
+            new[i] = [s, s + least[i]] if worded[i][0] else [s0, max(e0, s0 + least[i])]
     for i in range(len(new) - 1):
         a, b = new[i], new[i + 1]
         if a[1] > b[0]:

@@ -1,0 +1,107 @@
+"""The boundary rules of ``align --fix`` on speech made by hand: where speech is and
+what each detector hears are set frame by frame, so each rule is checked alone."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from subtools import Cue, Track, Word
+from subtools.media import Speech, align, fix
+
+LOUD, QUIET = 160, 20  # envelope bytes: half-dB steps
+
+
+def speech_of(
+    spans: list[tuple[int, int]], total: int, heard: list[tuple[int, int]] = ()
+) -> Speech:
+    """Speech (ms spans) that Silero and the envelope agree on; webrtcvad hears the
+    same spans and, besides, ``heard``."""
+    frames = np.zeros(total // 10, np.uint8)
+    env = np.full(total, QUIET, np.uint8)
+    quick = np.zeros(total // 10, np.uint8)
+    for a, b in spans:
+        frames[a // 10 : b // 10] = 255
+        env[a:b] = LOUD
+        quick[a // 10 : b // 10] = 255
+    for a, b in heard:
+        quick[a // 10 : b // 10] = 255
+    return Speech(frames.tobytes(), env.tobytes(), total, "silero", quick.tobytes())
+
+
+SPANS = [(1000, 3000), (4000, 6000), (7000, 9000), (10_000, 12_000)]
+
+
+def near(got: list[tuple[int, int]], want: list[tuple[int, int]], ms: int = 5) -> bool:
+    """Edges are placed on the envelope to the ms, a few ms from the frames."""
+    return len(got) == len(want) and all(
+        abs(a - c) <= ms and abs(b - d) <= ms for (a, b), (c, d) in zip(got, want, strict=True)
+    )
+
+
+def fixed(cues: list[tuple[int, int]], speech: Speech, **kw: object) -> list[tuple[int, int]]:
+    track = Track(tuple(Cue(s, e, f"cue {i}") for i, (s, e) in enumerate(cues)))
+    out = fix(track, align(track, speech), speech, **kw)  # type: ignore[arg-type]
+    return [(c.start, c.end) for c in out.track]
+
+
+def test_a_start_in_silence_moves_to_its_onset() -> None:
+    speech = speech_of(SPANS, 14_000)
+    cues = [(700, 3000), (4000, 6000), (7000, 9000), (10_000, 12_000)]
+    assert near(fixed(cues, speech)[:1], [(1000, 3000)])
+
+
+def test_a_start_stays_where_the_quick_detector_hears_speech_before_the_onset() -> None:
+    # Both detectors must call the stretch silence before a start moves over it: a
+    # breath or a quiet first syllable that only webrtcvad hears is where people
+    # start cues (meeting annotations do).
+    speech = speech_of(SPANS, 14_000, heard=[(700, 1000)])
+    cues = [(700, 3000), (4000, 6000), (7000, 9000), (10_000, 12_000)]
+    assert fixed(cues, speech)[0] == (700, 3000)
+
+
+def test_cues_that_touch_in_a_file_with_gaps_are_two_boundaries() -> None:
+    # The file's cues have gaps, so two that touch in the pause between their speech
+    # were moved there: each boundary goes back to its own edge.
+    speech = speech_of(SPANS, 14_000)
+    cues = [(1000, 3500), (3500, 6000), (7000, 9000), (10_000, 12_000)]
+    out = fixed(cues, speech)
+    assert near(out[:2], [(1000, 3000), (4000, 6000)])
+
+
+def test_cues_written_to_touch_keep_their_join_in_the_pause() -> None:
+    speech = speech_of(SPANS, 14_000)
+    cues = [(1000, 3500), (3500, 6500), (6500, 9500), (9500, 12_000)]
+    assert fixed(cues, speech) == cues
+
+
+def test_a_hesitation_does_not_place_a_boundary_and_words_keep_a_start() -> None:
+    speech = speech_of(SPANS, 14_000)
+    cues = [(1000, 3000), (4000, 6000), (7000, 9000), (10_000, 12_000)]
+    words: list[tuple[Word, ...] | None] = [None] * 4
+    # "um" found 600 ms early (in the neighbour's silence): the start keeps to the speech.
+    words[1] = (Word(3400, 3600, "Um,"), Word(4000, 6000, "right"))
+    # A cue given late and long, whose one word is short: its word sets its start,
+    # and as the word alone is under the minimum duration, the end lingers after it
+    # rather than the start going back.
+    cues[2] = (7400, 8400)
+    words[2] = (Word(7050, 7300, "yes"),)
+    out = fixed(cues, speech, words=words, min_duration_ms=833)
+    assert near(out[1:2], [(4000, 6000)])
+    assert out[2] == (7050, 7050 + 833)
+
+
+@given(
+    edges=st.lists(st.integers(0, 3000), min_size=2, max_size=40, unique=True),
+    heard=st.lists(st.tuples(st.integers(0, 3000), st.integers(1, 400)), max_size=8),
+)
+def test_speech_edges_are_in_order(edges: list[int], heard: list[tuple[int, int]]) -> None:
+    """Placed edges never swallow a pause: onset < offset <= next onset, always."""
+    times = sorted(e * 10 for e in edges)
+    spans = [(a, b) for a, b in zip(times[0::2], times[1::2], strict=False) if b > a]
+    speech = speech_of(spans, 31_000, heard=[(a * 10, a * 10 + d * 10) for a, d in heard])
+    on, off = speech.edges()
+    seq = np.empty(2 * len(on), np.int64)
+    seq[0::2], seq[1::2] = on, off
+    assert (np.diff(seq) > 0).all()
