@@ -5,12 +5,15 @@ A boundary that already sits on a speech edge of its kind (a start on an onset, 
 on an offset, a join in a pause) stays where it is: a correct file is never made worse
 by a detector that places edges a little differently. A boundary that does not moves
 to the one clear candidate within the tolerance: an onset after a real pause (a start),
-an offset before one (an end), a pause (a join). With word timings (``align --words``)
-a cue's boundaries are its first word's start and its last word's end.
+an offset before one (an end), a pause (a join). It moves over silence only where both
+detectors hear none and the audio is quiet: people put boundaries on a breath or a
+trailing sound that a detector does not call speech. In a file whose cues have gaps, two
+cues that touch are two boundaries; a join is one only in a file written without gaps.
+With word timings (``align --words``) a cue's boundaries are its first word's start and
+its last word's end, unless that word is a hesitation.
 
 Whatever the evidence says, the result keeps the cues in order, never overlapping, and
-no cue is made shorter than the minimum duration (or than it was).
-"""
+no cue is made shorter than the minimum duration (or than it was)."""
 
 from __future__ import annotations
 
@@ -31,10 +34,8 @@ SUPPORT_MS = 100
 #: How much audio beside a boundary shows that it is wrong: a start with silence after
 #: it or speech before it, an end the other way round, a join inside speech.
 LOOK_MS = 150
-#: How much silence a start must have after it (an end before it) to be wrong. Longer
-#: leaves more correct files alone where the detector hears speech later than people
-#: mark it (the meeting of benchmarks/align_real.py) but fixes fewer shifted starts:
-#: see benchmarks/README.md.
+#: How much silence (no speech heard, and quiet: :meth:`_Edges.sound`) a start must
+#: have after it (an end before it) to be wrong.
 SILENCE_MS = 150
 #: A boundary is judged only where the detectors agree on this share of the frames
 #: within this reach of it.
