@@ -69,6 +69,16 @@ def test_decode_streams_16k_mono(media: Path) -> None:
     assert abs(total / 32 - TOTAL * 1000) < 100  # 32 bytes a ms
 
 
+@pytest.mark.parametrize("name", ["talk.m4a", "monologue.opus"])
+def test_decode_gives_ffmpegs_own_samples(media: Path, name: str) -> None:
+    """Gathering decoded frames into larger ones (to save ffmpeg CPU) changes no sample:
+    the bytes are those of ffmpeg's plain conversion to 16 kHz mono."""
+    path = media if name == "talk.m4a" else Path(__file__).parent / "data" / name
+    plain = [ffmpeg_exe(), "-v", "error", "-i", str(path), "-ac", "1", "-ar", "16000"]
+    want = subprocess.run([*plain, "-f", "s16le", "-"], capture_output=True, check=True).stdout
+    assert b"".join(pcm_chunks(str(path), chunk_ms=700)) == want
+
+
 def test_decode_errors_are_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "noise.m4a"
     bad.write_bytes(b"not media at all" * 100)

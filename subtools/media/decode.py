@@ -18,6 +18,13 @@ from ..errors import MediaError
 
 SAMPLE_RATE = 16_000
 BYTES_PER_MS = SAMPLE_RATE * 2 // 1000  # 16-bit mono
+#: Samples (at the media's own rate) in each frame ffmpeg passes on after decoding.
+#: ffmpeg demuxes, decodes, filters and writes in threads of their own and hands every
+#: frame from one to the next, with a pipe write for each; a codec's own frames are
+#: 20-64 ms. Gathered into frames of a third of a second or more, the same samples come
+#: out for less CPU: the 7-minute Opus meeting 2.6 -> 1.5 s, a 16-minute AAC talk
+#: 1.15 -> 0.9 s.
+FRAME_SAMPLES = 16_000
 
 
 @functools.cache
@@ -57,7 +64,10 @@ def decode_command(path: str, start_ms: int | None = None, end_ms: int | None = 
         kwargs["ss"] = start_ms / 1000
     if end_ms is not None:
         kwargs["to"] = end_ms / 1000
-    stream = ffmpeg.input(path, **kwargs).output("pipe:", ac=1, ar=SAMPLE_RATE, f="s16le", vn=None)
+    gather = f"asetnsamples=n={FRAME_SAMPLES}:p=0"  # p=0: the last frame is not padded
+    stream = ffmpeg.input(path, **kwargs).output(
+        "pipe:", af=gather, ac=1, ar=SAMPLE_RATE, f="s16le", vn=None
+    )
     args: list[str] = stream.get_args()
     return [ffmpeg_exe(), "-v", "error", *args, "-nostdin", "-hide_banner"]
 
