@@ -93,10 +93,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         media = args.media
 
-    from subtools.media.speech import make_detector, start_analysis
+    from subtools.media.speech import start_analysis
 
-    # Decoding starts first; the subtitles are read while ffmpeg works.
-    pending = start_analysis(media, make_detector(args.detector, args.vad))
+    # Decoding starts first (the detector loads as it does); the subtitles are read
+    # while ffmpeg works.
+    pending = start_analysis(media, args.detector, args.vad)
     track = single_track(open_tracks(args.subs, None, id=args.id, warnings=Warnings()), args.subs)
     speech = pending.result()
 

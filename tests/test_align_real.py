@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import subtools
 from subtools import Cue, Track
-from subtools.media import Speech, align, analyse, fix
+from subtools.media import SileroDetector, Speech, align, analyse, fix
 from subtools.media.decode import ffmpeg_exe, pcm_chunks
 
 from .conftest import moved, run_cli
@@ -81,6 +81,35 @@ def test_the_clip_decodes() -> None:
         [ffmpeg_exe(), "-v", "error", "-i", str(MEDIA), "-f", "null", "-"], check=False
     )
     assert out.returncode == 0
+
+
+class _ShortBlocks(SileroDetector):
+    BLOCK_S = 7  # the clip makes eight blocks, the last one short
+
+
+class _ShortBlocksOneThread(_ShortBlocks):
+    THREADS = 1
+
+
+def _silero_bytes(detector: SileroDetector, pcm: bytes, chunk: int) -> bytes:
+    out = b"".join(detector.frames(pcm[i : i + chunk]) for i in range(0, len(pcm), chunk))
+    return out + detector.finish()
+
+
+def test_silero_is_the_same_however_the_audio_comes_and_the_work_is_shared(
+    speech: Speech,
+) -> None:
+    """Blocks run on threads of their own as the audio comes, and the last one is split
+    over them; the probabilities must not depend on the chunks fed, on the threads or
+    on which blocks were done when a chunk came."""
+    pcm = b"".join(pcm_chunks(str(MEDIA)))
+    frames = len(pcm) // 320
+    one = _silero_bytes(_ShortBlocksOneThread(), pcm, 32_000)
+    assert len(one) == frames
+    assert _silero_bytes(_ShortBlocks(), pcm, 3_210) == one
+    assert _silero_bytes(_ShortBlocks(), pcm, len(pcm)) == one
+    # Whole blocks of the default size: the same bytes as analyse() found.
+    assert _silero_bytes(SileroDetector(), pcm, 32_000) == speech.frames
 
 
 @pytest.mark.parametrize("shift", [3200, -1700])

