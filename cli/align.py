@@ -95,14 +95,14 @@ def run(args: argparse.Namespace) -> int:
 
     from subtools.media.speech import start_analysis
 
-    # Decoding starts first (the detector loads as it does); the subtitles are read
-    # while ffmpeg works.
+    # Decoding starts first (the detector loads as it does); the subtitles are read,
+    # and the alignment's modules imported, while ffmpeg works.
     pending = start_analysis(media, args.detector, args.vad)
     track = single_track(open_tracks(args.subs, None, id=args.id, warnings=Warnings()), args.subs)
-    speech = pending.result()
-
     from subtools.media.alignment import align
     from subtools.media.correct import fix
+
+    speech = pending.result()
 
     result = align(track, speech, max_offset_ms=round(args.max_offset * 1000))
     words = None

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.fft import irfft, rfft
 
 from .speech import FRAME_MS
 
@@ -229,7 +230,7 @@ class Slider:
         if s1 > s0:
             seg[s0 - a0 : s1 - a0] = self.audio[s0:s1]
         n = 1 << (len(seg) + len(impulses)).bit_length()
-        corr = np.fft.irfft(np.conj(np.fft.rfft(impulses, n)) * np.fft.rfft(seg, n), n)
+        corr = irfft(np.conj(rfft(impulses, n)) * rfft(seg, n), n)
         out: np.ndarray = corr[: hi - lo + 1]
         return out
 

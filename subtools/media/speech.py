@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 from .decode import BYTES_PER_MS, SAMPLE_RATE, pcm_chunks
 
 if TYPE_CHECKING:
+    import queue
     from concurrent.futures import Future
 
     import numpy as np
@@ -401,11 +402,45 @@ def analyse(
     loading it overlaps with the decoding. A reader thread drains ffmpeg's pipe while
     this thread runs the detector, so the decoder does not wait for the detector.
     """
+    return _analyse(_decoding(path), detector, aggressiveness)
+
+
+def start_analysis(
+    path: str, detector: SpeechDetector | str = "silero", aggressiveness: int = 2
+) -> Future[Speech]:
+    """:func:`analyse` in the background: decoding starts now, the result comes later.
+
+    A caller with other work (reading the subtitles, say) does it while ffmpeg decodes;
+    numpy is imported when this returns, so the caller's own imports of it are safe.
+    """
+    import threading
+    from concurrent.futures import Future
+
+    chunks = _decoding(path)
+    # Imported here, while ffmpeg starts, so that the caller and the analysing thread
+    # never import numpy at once (that can fail half-way).
+    import numpy  # noqa: F401
+
+    future: Future[Speech] = Future()
+
+    def work() -> None:
+        try:
+            future.set_result(_analyse(chunks, detector, aggressiveness))
+        except BaseException as exc:  # handed to whoever waits on the future
+            future.set_exception(exc)
+
+    threading.Thread(target=work, name="subtools-analyse", daemon=True).start()
+    return future
+
+
+def _decoding(path: str) -> queue.Queue[bytes | BaseException | None]:
+    """The media's PCM in chunks of a second, from ffmpeg started now in a thread of its
+    own: then ``None``, or the exception that ended the decoding."""
     import queue
     import threading
 
     # Up to two minutes of audio (4 MB) besides the pipe's half minute: ffmpeg runs
-    # on while this thread loads the detector or catches up.
+    # on while the detector loads or catches up.
     chunks: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=128)
 
     def read() -> None:
@@ -417,10 +452,17 @@ def analyse(
         else:
             chunks.put(None)
 
-    reader = threading.Thread(target=read, name="subtools-decode", daemon=True)
-    reader.start()
-    # The reader starts ffmpeg; numpy and the detector load meanwhile, in this thread
-    # alone (numpy imported by two threads at once can fail half-way).
+    threading.Thread(target=read, name="subtools-decode", daemon=True).start()
+    return chunks
+
+
+def _analyse(
+    chunks: queue.Queue[bytes | BaseException | None],
+    detector: SpeechDetector | str,
+    aggressiveness: int,
+) -> Speech:
+    # ffmpeg is started: numpy and the detector load meanwhile (numpy before onnxruntime,
+    # which imports it from a thread of its own).
     import numpy as np
 
     det = make_detector(detector, aggressiveness) if isinstance(detector, str) else detector
@@ -446,31 +488,7 @@ def analyse(
         envelope += _envelope(np.frombuffer(data, np.int16, count=whole // 2))
         carry = data[whole:]
     frames += det.finish()
-    reader.join()
     return Speech(bytes(frames), bytes(envelope), total // BYTES_PER_MS, det.name, bytes(placing))
-
-
-def start_analysis(
-    path: str, detector: SpeechDetector | str = "silero", aggressiveness: int = 2
-) -> Future[Speech]:
-    """:func:`analyse` in the background: decoding starts now, the result comes later.
-
-    A caller with other work (reading the subtitles, say) does it while ffmpeg decodes.
-    """
-    from concurrent.futures import Future
-
-    future: Future[Speech] = Future()
-
-    def work() -> None:
-        try:
-            future.set_result(analyse(path, detector, aggressiveness))
-        except BaseException as exc:  # handed to whoever waits on the future
-            future.set_exception(exc)
-
-    import threading
-
-    threading.Thread(target=work, name="subtools-analyse", daemon=True).start()
-    return future
 
 
 def _envelope(samples: np.ndarray) -> bytes:
