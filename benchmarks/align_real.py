@@ -231,6 +231,16 @@ def gapless(case: Case) -> Case:
     )
 
 
+def case_list(talks: bool) -> list[Case]:
+    """Every recording as the references give it and gapless; the talks as they are."""
+    cases = []
+    for c in recordings(talks):
+        cases.append(c)
+        if not c.talk:  # the talks are kept as they are: their figures must not move
+            cases.append(gapless(c))
+    return cases
+
+
 # ---------------------------------------------------------------------------- damages
 
 
@@ -881,12 +891,7 @@ def main() -> None:
     ffsubsync = args.ffsubsync if "ffsubsync" in modes else None
     tools = Tools(args.subtools, ffsubsync, ffdir, tuple(args.align_args))
 
-    base = recordings(args.talks)
-    cases = []
-    for c in base:
-        cases.append(c)
-        if not c.talk:  # the talks are kept as they are: their figures must not move
-            cases.append(gapless(c))
+    cases = case_list(args.talks)
     if args.only:
         cases = [c for c in cases if c.name in args.only or c.recording in args.only]
     if not cases:
