@@ -115,12 +115,56 @@ def test_a_pause_after_a_word_keeps_its_end() -> None:
     assert subtools.loads(Track((cue,)).to_string("vtt-words"))[0].words == cue.words
 
 
+def test_cues_written_without_timestamps_read_back_and_write_again() -> None:
+    # Words at their cue's start (a timestamp there is outside the grammar), a cue too
+    # short to hold a timestamp and a cue without words get none: read back, their words
+    # span the cue, and the file is written the same from them.
+    track = Track(
+        (
+            Cue(
+                345000,
+                356000,
+                "Right. Now,",
+                (Word(345000, 345000, "Right."), Word(345000, 345000, " Now,")),
+            ),
+            Cue(356000, 356001, "so it", (Word(356000, 356001, "so"), Word(356000, 356001, " it"))),
+            Cue(357000, 358000, "plain & simple"),
+            Cue(
+                358000,
+                360000,
+                "timed words",
+                (Word(358000, 359000, "timed"), Word(359200, 360000, " words")),
+            ),
+        )
+    )
+    written = track.to_string("vtt-words")
+    assert [b.split("\n")[1] for b in written.split("\n\n")[1:]] == [
+        "Right. Now,",
+        "so it",
+        "plain &amp; simple",
+        "timed<00:05:59.000> <00:05:59.200>words",
+    ]
+    back = subtools.loads(written, "vtt-words")
+    assert back.to_string("vtt-words") == written
+    assert [[(w.start, w.end, w.text) for w in c.words] for c in back][:3] == [
+        [(345000, 356000, "Right."), (345000, 356000, "Now,")],
+        [(356000, 356001, "so"), (356000, 356001, "it")],
+        [(357000, 358000, "plain"), (357000, 358000, "&"), (357000, 358000, "simple")],
+    ]
+    assert back[3].words == (track[3].words[0], Word(359200, 360000, "words"))
+    # Read as plain WebVTT, only inline timestamps give words.
+    assert [bool(c.words) for c in subtools.loads(written, "vtt")] == [False] * 3 + [True]
+
+
 def test_tracks_without_word_times_are_refused(tmp_path: Path) -> None:
     with pytest.raises(WriteError, match="no word timings"):
         Track((Cue(0, 1000, "plain"),)).to_string("vtt-words")
     wrong = Cue(0, 1000, "Hello world", (Word(0, 500, "Hello"), Word(500, 900, "there")))
     with pytest.raises(WriteError, match=r"cue 1 .*do not spell its text"):
         Track((wrong,)).to_string("vtt-words")
+    # Words of whitespace alone are written as nothing: no word timings either.
+    with pytest.raises(WriteError, match="no word timings"):
+        Track((Cue(0, 1000, "", (Word(0, 500, " "), Word(500, 900, ""))),)).to_string("vtt-words")
     srt = tmp_path / "a.srt"
     srt.write_text("1\n00:00:01,000 --> 00:00:02,000\nHello\n")
     res = run_cli("convert", str(srt), "--to", "vtt-words")

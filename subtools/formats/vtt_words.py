@@ -9,12 +9,14 @@ The first word starts with the cue; a timestamp goes before every later word tha
 starts after the one before it, and after a word followed by a pause (so its end is
 kept too).  As the cue-text grammar of the WebVTT spec requires, the timestamps inside
 a cue ascend strictly and fall strictly between the cue's start and end: word times
-outside the cue are held to its edges, where the cue shows them anyway.  A cue of one
-word that spans it needs no timestamp; read as word-level WebVTT, a cue of one word
-without timestamps has that word spanning it.
+outside the cue are held to its edges, where the cue shows them anyway.  So a cue
+whose word times all lie at or beyond its edges (or a cue too short to hold a
+timestamp) gets none.
 
 Reading is WebVTT's: its reader turns inline timestamps back into ``Cue.words`` with
-:func:`inline_words`.
+:func:`inline_words`, where words between the same two times share their span.  Read as
+word-level WebVTT, a cue without timestamps has its words between its start and end by
+the same rule, so every file this writer makes reads back to words it writes the same.
 """
 
 from __future__ import annotations
@@ -65,10 +67,15 @@ def inline_words(payload: str, start: int, end: int) -> tuple[Word, ...]:
     bounds = [0, *(i for m in marks for i in (m.start(), m.end())), len(payload)]
     words: list[Word] = []
     for i in range(len(marks) + 1):
-        at, until = times[i], times[i + 1]
         chunk = payload[bounds[2 * i] : bounds[2 * i + 1]]
-        words.extend(Word(at, max(at, until), t) for t in plain_text(chunk).split())
+        words.extend(_between(plain_text(chunk), times[i], times[i + 1]))
     return tuple(words)
+
+
+def _between(text: str, at: int, until: int) -> Iterator[Word]:
+    # The words of a stretch of text between two times: each spans them (none ends
+    # before it starts, whatever the times).
+    return (Word(at, max(at, until), t) for t in text.split())
 
 
 def _mismatch(number: int, cue: Cue) -> WriteError:
@@ -145,7 +152,9 @@ def cue_payload(cue: Cue, number: int = 1) -> str:
 
 
 def write(track: Track) -> str:
-    if not any(c.words for c in track.cues):
+    # A word of only whitespace is written as nothing, so it does not count: a track
+    # of such words would read back without any and be refused the second time.
+    if not any(w.text and not w.text.isspace() for c in track.cues for w in c.words):
         raise WriteError(
             "no word timings in the track: word-level WebVTT needs words with times "
             "(a Whisper result with word timestamps, or a WebVTT file with inline times)"
@@ -165,18 +174,15 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
     from .vtt import read as read_vtt
 
     for track in read_vtt(text, ctx):
-        yield track.with_cues(_one_word(c) for c in track.cues)
+        yield track.with_cues(_spanned(c) for c in track.cues)
 
 
-def _one_word(cue: Cue) -> Cue:
-    # The writer gives a cue of one word that spans it no timestamp: read, that word
-    # spans the cue again, so what was written reads back to the same file.
-    if cue.words:
+def _spanned(cue: Cue) -> Cue:
+    # A cue without timestamps: its words lie between its start and end (the writer
+    # gives words that span their cue no timestamp).
+    if cue.words or not cue.text:
         return cue
-    tokens = cue.text.split()
-    if len(tokens) != 1:
-        return cue
-    return cue.replace(words=(Word(cue.start, max(cue.start, cue.end), tokens[0]),))
+    return cue.replace(words=tuple(_between(cue.text, cue.start, cue.end)))
 
 
 FORMAT = Format(
