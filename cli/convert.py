@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from subtools.formats import get_format
 
-from . import chapters
 from .common import (
     Warnings,
     add_common_arguments,
@@ -158,6 +157,8 @@ def run(args: argparse.Namespace) -> int:
             if args.chapters:
                 if not args.output or args.output == "-":
                     usage("--chapters writes a file beside the captions: give -o or --out-dir")
+                from . import chapters
+
                 chapters.write_beside(track, args.output)
             done = recipe.apply(track)
             nothing_read(done)
@@ -168,6 +169,8 @@ def run(args: argparse.Namespace) -> int:
         written = write_outputs(results, args.out_dir, ext, warnings, [args.input])
     say(f"wrote {written} file{'s' if written != 1 else ''} to {args.out_dir}")
     if args.chapters:
+        from . import chapters
+
         rows = open_tracks(args.input, args.from_format, encoding=args.encoding, warnings=warnings)
         found = chapters.write_every_row(rows, args.out_dir, chapters.BESIDE, "vtt", [args.input])
         say(f"wrote {found} chapter file{'s' if found != 1 else ''} to {args.out_dir}")

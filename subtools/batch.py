@@ -17,9 +17,8 @@ import contextlib
 import os
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .changes import Change
 from .dataset import Names, Rows, dataset_kind, tracks, windows
 from .errors import ParseError, SubtoolsError, UsageError
 from .formats import get_format, iter_tracks
@@ -27,6 +26,10 @@ from .formats.base import ReadContext
 from .model import Track
 from .parallel import ordered_map, worker_count
 from .style import OverlapStrategy, Profile
+
+if TYPE_CHECKING:
+    # Only named in annotations: a raw conversion makes no changes, and need not load them.
+    from .changes import Change
 
 
 @dataclass(frozen=True)

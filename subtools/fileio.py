@@ -10,7 +10,6 @@ import codecs
 import contextlib
 import itertools
 import os
-import signal
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -120,6 +119,8 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
+    import signal  # only where files are written: it makes enums as it loads
+
     block = getattr(signal, "pthread_sigmask", None)
     if block is None:  # no signal masks on this platform
         yield

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ParseError, ParseNotice
@@ -32,13 +33,19 @@ _TS = (
     rf"([0-9]{{1,{HOUR_DIGITS}}})[:\uff1a]([0-5]?[0-9])[:\uff1a]([0-5]?[0-9])"
     r"(?:[,.\uff0c]([0-9]{1,3}))?"
 )
-_TIMING = re.compile(rf"[ \t]*{_TS}[ \t]*-+[ \t]*>[ \t]*{_TS}(?:[ \t].*)?$", re.ASCII)
 _ARROW = re.compile(r"-+[ \t]*>")
 _INDEX = re.compile(r"[ \t]*[0-9]+[ \t]*$", re.ASCII)
 #: Put before the ``>`` of a text line that would read as a timing line: SRT has no
 #: escaping, and an invisible word joiner is the least change that keeps the line text.
 WORD_JOINER = "\u2060"
 _EXPECTED = "(expected HH:MM:SS,mmm --> HH:MM:SS,mmm)"
+
+
+@cache
+def _timing() -> re.Pattern[str]:
+    # Compiled when first used: the registry imports every format module, and this
+    # pattern takes longer to compile than the rest of the module takes to load.
+    return re.compile(rf"[ \t]*{_TS}[ \t]*-+[ \t]*>[ \t]*{_TS}(?:[ \t].*)?$", re.ASCII)
 
 
 def _cue(m: re.Match[str], text: list[str]) -> Cue:
@@ -50,6 +57,7 @@ def _cue(m: re.Match[str], text: list[str]) -> Cue:
 
 
 def read(text: str, ctx: ReadContext) -> Iterator[Track]:
+    timing_line = _timing().match
     lines = split_lines(text)
     n = len(lines)
     cues: list[Cue] = []
@@ -71,7 +79,7 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
             after_blank = True
             i += 1
             continue
-        m = _TIMING.match(line)
+        m = timing_line(line)
         if m is not None:
             if timing is not None:
                 if not after_blank:
@@ -93,7 +101,7 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
             continue
         if after_blank and _INDEX.match(line):
             following = lines[i + 1] if i + 1 < n else ""
-            m = _TIMING.match(following)
+            m = timing_line(following)
             if m is not None:
                 if timing is not None:
                     cues.append(_cue(timing, body))
@@ -144,8 +152,9 @@ def srt_text(text: str) -> str:
 
 
 def _no_timing_lines(text: str) -> str:
+    timing_line = _timing().match
     return "\n".join(
-        line.replace(">", WORD_JOINER + ">", 1) if _TIMING.match(line) else line
+        line.replace(">", WORD_JOINER + ">", 1) if timing_line(line) else line
         for line in text.split("\n")
     )
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ParseError, ParseNotice
@@ -36,9 +37,6 @@ _TAG = re.compile(r"<[^>]*>")
 # A WebVTT timestamp: [hours:]MM:SS.mmm, hours of any length (at least two digits are
 # not required), minutes and seconds under 60.  ASCII digits only.
 _TS = r"(?:([0-9]+):)?([0-5][0-9]):([0-5][0-9])\.([0-9]{3})"
-# "Skip whitespace" in the standard is ASCII whitespace; within a line that leaves
-# space, tab and form feed (a vertical tab is not whitespace).
-_TIMING = re.compile(rf"[ \t\f]*{_TS}[ \t\f]*-->[ \t\f]*{_TS}(.*)", re.ASCII | re.DOTALL)
 _SETTING_SPLIT = re.compile(r"[ \t\f\r\n]+")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _EXPECTED = "(expected [HH:]MM:SS.mmm --> [HH:]MM:SS.mmm)"
@@ -91,9 +89,18 @@ def _starts_sheet(line: str) -> bool:
     return bool(word) and not line[len(word) :].strip(" \t\f")
 
 
+@cache
+def _timing_pattern() -> re.Pattern[str]:
+    # "Skip whitespace" in the standard is ASCII whitespace; within a line that leaves
+    # space, tab and form feed (a vertical tab is not whitespace).  Compiled when first
+    # used: the registry imports every format module, and this takes longer than the
+    # rest of the module does to load.
+    return re.compile(rf"[ \t\f]*{_TS}[ \t\f]*-->[ \t\f]*{_TS}(.*)", re.ASCII | re.DOTALL)
+
+
 def _timing(line: str) -> tuple[int, int, str] | str:
     """``(start, end, settings)`` of a cue timing line, or why it cannot be read."""
-    m = _TIMING.match(line)
+    m = _timing_pattern().match(line)
     if m is None:
         return "malformed cue timing"
     g = m.groups()

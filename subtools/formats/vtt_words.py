@@ -23,19 +23,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from ..errors import WriteError
 from ..model import Cue, Track, Word
 from ..timecode import HOUR_DIGITS, format_timestamp
 from .base import Format, ReadContext
 
-# The spec's timestamp: optional hours (two or more digits), minutes and seconds 00-59,
-# three digits of milliseconds.  ASCII digits, and hours of at most HOUR_DIGITS: a
-# longer one is out of the times a track holds, and is read as any other tag.
-_TIMESTAMP = re.compile(
-    rf"<(?:([0-9]{{2,{HOUR_DIGITS}}}):)?([0-5][0-9]):([0-5][0-9])\.([0-9]{{3}})>", re.ASCII
-)
-_TAG = re.compile(r"<[^>]*>")
+
+@cache
+def _timestamp() -> re.Pattern[str]:
+    # The spec's timestamp: optional hours (two or more digits), minutes and seconds
+    # 00-59, three digits of milliseconds.  ASCII digits, and hours of at most
+    # HOUR_DIGITS: a longer one is out of the times a track holds, and is read as any
+    # other tag.  Compiled when first used, as the WebVTT reader's patterns are.
+    return re.compile(
+        rf"<(?:([0-9]{{2,{HOUR_DIGITS}}}):)?([0-5][0-9]):([0-5][0-9])\.([0-9]{{3}})>", re.ASCII
+    )
 
 
 def _ms(m: re.Match[str]) -> int:
@@ -58,7 +62,7 @@ def inline_words(payload: str, start: int, end: int) -> tuple[Word, ...]:
     """
     if "<" not in payload:
         return ()
-    marks = list(_TIMESTAMP.finditer(payload))
+    marks = list(_timestamp().finditer(payload))
     if not marks:
         return ()
     from .vtt import plain_text
