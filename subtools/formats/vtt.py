@@ -98,9 +98,9 @@ def _timing_pattern() -> re.Pattern[str]:
     return re.compile(rf"[ \t\f]*{_TS}[ \t\f]*-->[ \t\f]*{_TS}(.*)", re.ASCII | re.DOTALL)
 
 
-def _timing(line: str) -> tuple[int, int, str] | str:
-    """``(start, end, settings)`` of a cue timing line, or why it cannot be read."""
-    m = _timing_pattern().match(line)
+def _timing(m: re.Match[str] | None) -> tuple[int, int, str] | str:
+    """``(start, end, settings)`` of a cue timing line (its match), or why it cannot be
+    read."""
     if m is None:
         return "malformed cue timing"
     g = m.groups()
@@ -111,6 +111,7 @@ def _timing(line: str) -> tuple[int, int, str] | str:
 
 
 def read(text: str, ctx: ReadContext) -> Iterator[Track]:
+    timing_line = _timing_pattern().match
     if "\0" in text:
         text = text.replace("\0", "\ufffd")
     lines = split_lines(text)
@@ -153,7 +154,7 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
                 if count == 1 or (count == 2 and not seen_arrow):
                     seen_arrow = True
                     i += 1
-                    parsed = _timing(line)
+                    parsed = _timing(timing_line(line))
                     if isinstance(parsed, str):
                         bad, bad_at, timing = parsed, i, None
                     else:
