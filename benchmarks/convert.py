@@ -6,15 +6,21 @@ Prints cues per second in process for SRT and WebVTT, and the whole-process time
 ``subtools convert transcripts.jsonl --out-dir D --to srt --raw`` against a script doing
 the same with pysubs2 (``load_from_whisper`` + ``save`` per row): wall time, and the CPU
 time (user + system) each process used, which moves far less than wall time when other
-work shares the machine (both are one process on one core).
+work shares the machine (both are one process on one core).  With ``--instructions``
+each whole process also runs once under valgrind, which counts the instructions it
+executes: the same count on every run, however busy the machine.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import resource
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 from datetime import timedelta
@@ -38,6 +44,11 @@ import subtools
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count each whole process's instructions (valgrind)",
+    )
     args = ap.parse_args()
     compile_project()
     src = need(TRANSCRIPTS)
@@ -104,12 +115,18 @@ def main() -> None:
         }
         whole = interleaved(cmds, args.repeat)
         cpu = cpu_times(cmds, args.repeat)
+        counted = {k: instructions(c) for k, c in cmds.items()} if args.instructions else {}
     print("\nwhole process, JSONL -> one SRT per row (median wall time; CPU time):")
     for name, t in whole.items():
         print(f"  {name:24s} {t * 1000:7.1f} ms  {cpu[name] * 1000:7.1f} ms CPU")
     ratio = whole["subtools convert --raw"] / whole["pysubs2 script"]
     cpu_ratio = cpu["subtools convert --raw"] / cpu["pysubs2 script"]
     print(f"  subtools/pysubs2 = {ratio:.2f}; in CPU time {cpu_ratio:.2f} (goal: at most 0.50)")
+    if counted:
+        for name, n in counted.items():
+            print(f"  {name:24s} {n / 1e6:7.1f} M instructions")
+        share = counted["subtools convert --raw"] / counted["pysubs2 script"]
+        print(f"  subtools/pysubs2 in instructions = {share:.3f}")
 
 
 def cpu_times(cmds: dict[str, list[str]], repeat: int) -> dict[str, float]:
@@ -124,6 +141,30 @@ def cpu_times(cmds: dict[str, list[str]], repeat: int) -> dict[str, float]:
             used = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
             times[name].append(used)
     return {k: statistics.median(v) for k, v in times.items()}
+
+
+def instructions(cmd: list[str]) -> int:
+    """Instructions one run of the command executes, as valgrind counts them (string
+    hashing fixed, so that the count repeats exactly)."""
+    if shutil.which("valgrind") is None:
+        sys.exit("--instructions needs valgrind")
+    valgrind = [
+        "valgrind",
+        "--tool=cachegrind",
+        "--cache-sim=no",
+        "--cachegrind-out-file=/dev/null",
+    ]
+    proc = subprocess.run(
+        [*valgrind, *cmd],
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    m = re.search(r"I\s+refs:\s+([\d,]+)", proc.stderr)
+    if m is None:
+        sys.exit(f"no instruction count in valgrind's report:\n{proc.stderr}")
+    return int(m.group(1).replace(",", ""))
 
 
 if __name__ == "__main__":

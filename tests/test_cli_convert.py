@@ -79,3 +79,19 @@ def test_fast_start_imports_nothing_heavy(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip().splitlines()[-1] == "HEAVY="
     assert out.exists()
+
+
+def test_raw_conversion_loads_no_step_it_does_not_run(tmp_path: Path) -> None:
+    # A raw conversion of a dataset to a folder wraps, repairs and reads chapters never:
+    # their modules stay out of its start-up.
+    out = tmp_path / "out"
+    code = (
+        "import sys\n"
+        "from subtools.cli import main as m\n"
+        f"m.main(['convert', {str(SLICE)!r}, '--out-dir', {str(out)!r}, '--raw'])\n"
+        "steps = ('subtools.chapters', 'subtools.changes', 'subtools.pipeline', 'subtools.wrap')\n"
+        "print('LOADED=' + ','.join(x for x in steps if x in sys.modules))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip().splitlines()[-1] == "LOADED="
+    assert len(list(out.iterdir())) == len(dataset_rows(SLICE))
