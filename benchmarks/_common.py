@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import compileall
+import os
 import statistics
 import subprocess
 import sys
@@ -57,12 +58,25 @@ def run_process(cmd: list[str]) -> None:
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def interleaved(cmds: dict[str, list[str]], repeat: int) -> dict[str, float]:
-    """Median whole-process time per command, the commands taking turns so load hits all."""
+def interleaved(
+    cmds: dict[str, list[str]], repeat: int, cpu: dict[str, float] | None = None
+) -> dict[str, float]:
+    """Median whole-process time per command, the commands taking turns so load hits all.
+
+    ``cpu``, if given, gets each command's median CPU seconds (user + system, its
+    children included), which load on a shared machine moves less than wall time.
+    """
     times: dict[str, list[float]] = {k: [] for k in cmds}
+    cpus: dict[str, list[float]] = {k: [] for k in cmds}
     for _ in range(repeat):
         for name, cmd in cmds.items():
             t0 = time.perf_counter()
-            run_process(cmd)
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            _, status, usage = os.wait4(proc.pid, 0)
             times[name].append(time.perf_counter() - t0)
+            if os.waitstatus_to_exitcode(status) != 0:
+                raise SystemExit(f"failed: {' '.join(cmd)}")
+            cpus[name].append(usage.ru_utime + usage.ru_stime)
+    if cpu is not None:
+        cpu.update({k: statistics.median(v) for k, v in cpus.items()})
     return {k: statistics.median(v) for k, v in times.items()}

@@ -62,7 +62,7 @@ class Tokens:
     that every token is followed by a separator in the prefix sums ``pre``.
     """
 
-    __slots__ = ("n", "pre", "rules", "spaced", "toks")
+    __slots__ = ("all_spaced", "n", "pre", "rules", "spaced", "toks")
 
     def __init__(
         self,
@@ -79,12 +79,14 @@ class Tokens:
         self.rules = rules
         # pre[i] = width of tokens[:i], each followed by its separator
         if widths is None:  # every token spaced, its width its length
+            self.all_spaced = True
             self.pre = pre = [0]
             at = 0
             for tok in toks:
                 at += len(tok) + 1
                 pre.append(at)
         else:
+            self.all_spaced = 0 not in spaced
             self.pre = [0, *accumulate(widths[i] + spaced[i + 1] for i in range(n))]
 
     @classmethod
@@ -122,7 +124,7 @@ class Tokens:
     def join(self, a: int, b: int) -> str:
         """Tokens ``a:b`` as one line of text."""
         toks, spaced = self.toks, self.spaced
-        if spaced[a + 1 : b].count(0) == 0:
+        if self.all_spaced or spaced[a + 1 : b].count(0) == 0:
             return " ".join(toks[a:b])
         out = [toks[a]]
         for i in range(a + 1, b):
@@ -137,9 +139,9 @@ class Tokens:
 
     def line_end(self, a: int, limit: int) -> int:
         """The end of the longest line from token ``a`` within ``limit`` (at least one token)."""
-        pre = self.pre
+        pre, spaced = self.pre, self.spaced
         b = bisect_right(pre, pre[a] + limit + 1, a + 1) - 1
-        while b > a and self.width(a, b) > limit:
+        while b > a and pre[b] - pre[a] - spaced[b] > limit:  # self.width(a, b)
             b -= 1
         return b if b > a else a + 1
 
