@@ -17,9 +17,7 @@ import argparse
 import json
 import os
 import re
-import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,7 +33,6 @@ from _common import (
     interleaved,
     median_time,
     need,
-    run_process,
 )
 
 import subtools
@@ -113,8 +110,8 @@ def main() -> None:
             ],
             "pysubs2 script": [sys.executable, str(script), str(src), str(theirs_dir)],
         }
-        whole = interleaved(cmds, args.repeat)
-        cpu = cpu_times(cmds, args.repeat)
+        cpu: dict[str, float] = {}
+        whole = interleaved(cmds, args.repeat, cpu)
         counted = {k: instructions(c) for k, c in cmds.items()} if args.instructions else {}
     print("\nwhole process, JSONL -> one SRT per row (median wall time; CPU time):")
     for name, t in whole.items():
@@ -127,20 +124,6 @@ def main() -> None:
             print(f"  {name:24s} {n / 1e6:7.1f} M instructions")
         share = counted["subtools convert --raw"] / counted["pysubs2 script"]
         print(f"  subtools/pysubs2 in instructions = {share:.3f}")
-
-
-def cpu_times(cmds: dict[str, list[str]], repeat: int) -> dict[str, float]:
-    """Median CPU time (user + system) of each command's process, the commands taking
-    turns."""
-    times: dict[str, list[float]] = {k: [] for k in cmds}
-    for _ in range(repeat):
-        for name, cmd in cmds.items():
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            run_process(cmd)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            used = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-            times[name].append(used)
-    return {k: statistics.median(v) for k, v in times.items()}
 
 
 def instructions(cmd: list[str]) -> int:
