@@ -25,9 +25,10 @@ late gives -3200); ``drift`` multiplies subtitle times, before the offset.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -35,6 +36,9 @@ from ..errors import UsageError
 from ..model import Cue, Track
 from .evidence import KINDS, Bounds, Curve, Evidence, combined
 from .speech import FRAME_MS, Speech, nearest_edge
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 #: Frame rates whose ratios are tried as drift.
 FRAME_RATES = (23.976, 24.0, 25.0, 29.97, 30.0)
@@ -223,10 +227,11 @@ def search_ratio(
     # A ratio that moves the cues less than this over their whole span cannot be told
     # from no drift at all (and a near miss would pass for it).
     ratios = [r for r in standard_ratios() if r == 1.0 or abs(r - 1) * span >= MIN_DRIFT_MS]
-    curves: dict[float, dict[str, Curve]] = {}
-    for ratio in ratios:
-        lo, hi = lag_range(cues, ratio, duration_ms, max_offset_ms)
-        curves[ratio] = {k: coarse.curve(k, cues, ratio, lo, hi) for k in kinds}
+    jobs = [(k, r, *lag_range(cues, r, duration_ms, max_offset_ms)) for r in ratios for k in kinds]
+    made = _in_threads(lambda j: coarse.curve(j[0], cues, j[1], j[2], j[3]), jobs)
+    curves: dict[float, dict[str, Curve]] = {r: {} for r in ratios}
+    for (k, r, _, _), curve in zip(jobs, made, strict=True):
+        curves[r][k] = curve
     top = {r: {k: float(c.values.max()) for k, c in curves[r].items()} for r in ratios}
     best_of = {k: max(max(top[r][k] for r in ratios), 1e-9) for k in kinds}
     scores = {r: sum(top[r][k] / best_of[k] for k in kinds) for r in ratios}
@@ -427,24 +432,41 @@ def local_offsets(
     Each window's offset is found with every kind of evidence together, within 5 s of
     the global one, then refined to the ms.
     """
-    out: list[tuple[int, int]] = []
     reach = 5000
     first, last = cues[0].start * ratio + offset, cues[-1].end * ratio + offset
+    windows = []
     t = first
     while t < last:
         members = [c for c in cues if t <= c.start * ratio + offset < t + window]
         t += window / 2
         usable = [k for k in kinds if fine.usable(k, members)]
-        if len(members) < 4 or not usable:
-            continue
+        if len(members) >= 4 and usable:
+            windows.append((members, usable))
+
+    def local(members: list[Cue], usable: list[str]) -> tuple[int, int]:
         curve = combined(
             [fine.curve(k, members, ratio, offset - reach, offset + reach) for k in usable]
         )
         lag = curve.peak()[0]
-        local = lag + _refine(members, ratio, lag, onsets, offsets)
+        found = lag + _refine(members, ratio, lag, onsets, offsets)
         centre = int((members[0].start + members[-1].end) / 2 * ratio + offset)
-        out.append((centre, int(local - offset)))
-    return out
+        return centre, int(found - offset)
+
+    return _in_threads(lambda w: local(*w), windows)
+
+
+#: Threads for the FFT scans: numpy lets go of the GIL inside a transform.
+SCAN_THREADS = 2
+
+
+def _in_threads(work: Callable[[T], R], items: list[T]) -> list[R]:
+    """``work`` of each item, in order, on :data:`SCAN_THREADS` threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if len(items) < 2:
+        return [work(x) for x in items]
+    with ThreadPoolExecutor(SCAN_THREADS, thread_name_prefix="subtools-scan") as pool:
+        return list(pool.map(work, items))
 
 
 def _verdict(start: int | None, end: int | None) -> str:

@@ -212,12 +212,12 @@ def combined(curves: list[Curve]) -> Curve:
 
 
 class Slider:
-    """Slides cue signals over one audio signal: the audio's FFT is made once per size."""
+    """Slides cue signals over one audio signal, by FFT; it keeps no state, so threads
+    may share it."""
 
     def __init__(self, audio: np.ndarray, step: int) -> None:
         self.audio = audio
         self.step = step
-        self._ffts: dict[int, np.ndarray] = {}
 
     def scan(self, impulses: np.ndarray, base: int, lo: int, hi: int) -> np.ndarray:
         """Scores for lags ``lo..hi`` (grid steps): sum over t of impulses[t] times
