@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import subtools
-from subtools import Cue, Track
+from subtools import Cue, Track, Word
 from subtools.media import SileroDetector, Speech, align, analyse, fix
 from subtools.media.decode import ffmpeg_exe, pcm_chunks
 
@@ -176,10 +176,22 @@ def test_report_says_what_each_estimate_found(speech: Speech) -> None:
     jitter=st.lists(st.integers(-700, 700), min_size=32, max_size=32),
     close_gaps=st.booleans(),
     scale=st.sampled_from([1.0, 25 / 23.976, 23.976 / 25]),
+    found=st.lists(
+        st.none() | st.tuples(st.integers(-3000, 3000), st.integers(0, 4000), st.booleans()),
+        min_size=16,
+        max_size=16,
+    ),
 )
 def test_fix_invariants_under_random_damage(
-    speech: Speech, shift: int, jitter: list[int], close_gaps: bool, scale: float
+    speech: Speech,
+    shift: int,
+    jitter: list[int],
+    close_gaps: bool,
+    scale: float,
+    found: list[tuple[int, int, bool] | None],
 ) -> None:
+    """Order, no overlaps and the minimum duration hold whatever the evidence says:
+    damaged times, and word timings anywhere (a hesitation first, or not)."""
     truth = gapless(reference()) if close_gaps else reference()
     cues = []
     for i, c in enumerate(truth):
@@ -188,7 +200,16 @@ def test_fix_invariants_under_random_damage(
         cues.append(Cue(start, end, c.text))
     cues.sort(key=lambda c: c.start)
     damaged = truth.with_cues(cues)
-    result = fix(damaged, align(damaged, speech), speech, min_duration_ms=833)
+    words = [
+        None
+        if f is None
+        else (
+            Word(max(c.start + f[0], 0), max(c.start + f[0], 0) + 200, "um" if f[2] else "so"),
+            Word(max(c.start + f[0], 0) + f[1], max(c.start + f[0], 0) + f[1] + 300, "end"),
+        )
+        for c, f in zip(damaged, found, strict=True)
+    ]
+    result = fix(damaged, align(damaged, speech), speech, min_duration_ms=833, words=words)
     out = list(result.track)
     assert [c.text for c in out] == [c.text for c in damaged]
     for a, b in itertools.pairwise(out):

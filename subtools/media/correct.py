@@ -342,7 +342,8 @@ def _keep_invariants(
     worded: list[list[bool]],
     min_duration: int,
 ) -> None:
-    """Undo moves that would make a cue too short, then remove overlaps (in place).
+    """Undo moves that would make a cue too short (a cue whose start its words give
+    keeps that start and ends later instead), then remove overlaps (in place).
 
     ``before``: each cue after the global correction; ``given``: each cue's duration as
     it came. A cue ends at least ``min_duration`` long, or as long as it came if that
