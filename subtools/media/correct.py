@@ -34,7 +34,7 @@ SUPPORT_MS = 100
 #: How much audio beside a boundary shows that it is wrong: a start with silence after
 #: it or speech before it, an end the other way round, a join inside speech.
 LOOK_MS = 150
-#: How much silence (no speech heard, and quiet: :meth:`_Edges.sound`) a start must
+#: How much silence (no speech heard, and quiet: :attr:`_Edges.sounding`) a start must
 #: have after it (an end before it) to be wrong.
 SILENCE_MS = 150
 #: A boundary is judged only where the detectors agree on this share of the frames
@@ -98,34 +98,29 @@ class _Edges:
     probability: np.ndarray
     agree: np.ndarray  # per frame: both detectors say the same (all True with one)
     quick: np.ndarray  # per frame: the quick (placing) detector hears speech
-    loudness: np.ndarray  # per frame, 0 (the noise floor) to 1 (typical speech)
+    # Per frame, the higher of the speech probability and the loudness (0 at the noise
+    # floor, 1 for typical speech): a stretch is silent only where nobody speaks and it
+    # is quiet (people start cues on a breath, and end them after a trailing sound).
+    sounding: np.ndarray
 
     def judged(self, at: int) -> bool:
         """Whether the audio around ``at`` is clear enough to judge a boundary by:
         where the two detectors disagree (quiet speech one of them misses, noise the
         other takes for speech), a boundary is left as it is."""
-        a = self.agree[max(at - JUDGE_MS, 0) // FRAME_MS : max(at + JUDGE_MS, 0) // FRAME_MS]
-        return bool(len(a)) and float(a.mean()) >= AGREEMENT
+        return _mean(self.agree, at - JUDGE_MS, at + JUDGE_MS) >= AGREEMENT
 
     def heard(self, a: int, b: int) -> float:
         """The share of frames from ``a`` to ``b`` ms where the quick detector hears
         speech (0 without one)."""
-        h = self.quick[max(a, 0) // FRAME_MS : max(b, 0) // FRAME_MS]
-        return float(h.mean()) if len(h) else 0.0
+        return _mean(self.quick, a, b)
 
     def sound(self, a: int, b: int) -> float:
-        """The mean of the speech probability or the loudness, the higher, from ``a``
-        to ``b`` ms: a stretch is silent only where nobody speaks and it is quiet
-        (people start cues on a breath, and end them after a trailing sound)."""
-        p = self.probability[max(a, 0) // FRAME_MS : max(b, 0) // FRAME_MS]
-        q = self.loudness[max(a, 0) // FRAME_MS : max(b, 0) // FRAME_MS]
-        n = min(len(p), len(q))
-        return float(np.maximum(p[:n], q[:n]).mean()) if n else 0.0
+        """How much is heard from ``a`` to ``b`` ms: the mean of :attr:`sounding`."""
+        return _mean(self.sounding, a, b)
 
     def speech(self, a: int, b: int) -> float:
         """The mean speech probability from ``a`` to ``b`` ms (0 outside the audio)."""
-        p = self.probability[max(a, 0) // FRAME_MS : max(b, 0) // FRAME_MS]
-        return float(p.mean()) if len(p) else 0.0
+        return _mean(self.probability, a, b)
 
     @classmethod
     def of(cls, speech: Speech) -> _Edges:
@@ -146,12 +141,21 @@ class _Edges:
             other = np.frombuffer(speech.placing, np.uint8)[: len(sure_none)] > 0
             agree[: len(other)] = ~(other & sure_none[: len(other)])
             quick[: len(other)] = other
-        return cls(on, off, before, after, speech.placed(), agree, quick, speech.loudness())
+        p, loud = speech.placed(), speech.loudness()
+        n = min(len(p), len(loud))
+        sounding = np.maximum(p[:n], loud[:n])
+        return cls(on, off, before, after, p, agree, quick, sounding)
 
     def pauses(self, least: int) -> tuple[np.ndarray, np.ndarray]:
         """Pauses between speech at least ``least`` ms long: (starts, ends)."""
         keep = self.pause_after[:-1] >= least
         return self.offsets[:-1][keep], self.onsets[1:][keep]
+
+
+def _mean(frames: np.ndarray, a: int, b: int) -> float:
+    """The mean of the 10 ms ``frames`` from ``a`` to ``b`` ms (0 where there are none)."""
+    x = frames[max(a, 0) // FRAME_MS : max(b, 0) // FRAME_MS]
+    return float(x.mean()) if len(x) else 0.0
 
 
 def _pick(candidates: np.ndarray, at: int, tolerance: int) -> int | None:
