@@ -139,9 +139,9 @@ class Tokens:
 
     def line_end(self, a: int, limit: int) -> int:
         """The end of the longest line from token ``a`` within ``limit`` (at least one token)."""
-        pre, spaced = self.pre, self.spaced
+        pre = self.pre
         b = bisect_right(pre, pre[a] + limit + 1, a + 1) - 1
-        while b > a and pre[b] - pre[a] - spaced[b] > limit:  # self.width(a, b)
+        while b > a and self.width(a, b) > limit:
             b -= 1
         return b if b > a else a + 1
 
