@@ -14,7 +14,9 @@ LOUD, QUIET = 160, 20  # envelope bytes: half-dB steps
 
 
 def speech_of(
-    spans: list[tuple[int, int]], total: int, heard: list[tuple[int, int]] = ()
+    spans: list[tuple[int, int]],
+    total: int,
+    heard: list[tuple[int, int]] = (),
 ) -> Speech:
     """Speech (ms spans) that Silero and the envelope agree on; webrtcvad hears the
     same spans and, besides, ``heard``."""
@@ -31,6 +33,8 @@ def speech_of(
 
 
 SPANS = [(1000, 3000), (4000, 6000), (7000, 9000), (10_000, 12_000)]
+#: Cues on their speech after the ones a test is about, so no global correction applies.
+MORE = [(7000, 9000), (10_000, 12_000), (13_000, 15_000)]
 
 
 def near(got: list[tuple[int, int]], want: list[tuple[int, int]], ms: int = 5) -> bool:
@@ -59,6 +63,31 @@ def test_a_start_stays_where_the_quick_detector_hears_speech_before_the_onset() 
     speech = speech_of(SPANS, 14_000, heard=[(700, 1000)])
     cues = [(700, 3000), (4000, 6000), (7000, 9000), (10_000, 12_000)]
     assert fixed(cues, speech)[0] == (700, 3000)
+
+
+def test_the_quick_detector_holding_on_after_speech_does_not_keep_a_start() -> None:
+    # webrtcvad goes on hearing the previous cue's speech for a while after it ends;
+    # the start given in that stretch is still in the pause, and moves to its onset.
+    spans = [(1000, 3000), (3250, 6000), *MORE]
+    speech = speech_of(spans, 17_000, heard=[(3000, 3100)])
+    assert near(fixed([(1000, 3000), (3070, 6000), *MORE], speech), spans)
+
+
+def test_an_end_in_the_next_cues_speech_moves_back_over_a_short_pause() -> None:
+    # Both boundaries sit in speech after a 150 ms pause: the end in the next cue's
+    # speech (back to the offset), the start in its own (back to the onset).
+    spans = [(1000, 3000), (3150, 6000), *MORE]
+    speech = speech_of(spans, 17_000)
+    assert near(fixed([(1000, 3300), (3450, 6000), *MORE], speech), spans)
+
+
+def test_an_end_does_not_move_into_speech_that_the_next_cue_holds() -> None:
+    # The speech after the end runs past the next cue's start, which stays where it
+    # is (webrtcvad hears the pause after that speech, so the start does not move over
+    # it): that speech is the next cue's, and the end stays too.
+    speech = speech_of([(1000, 3600), (3750, 6000), *MORE], 17_000, heard=[(3600, 3760)])
+    cues = [(1000, 3350), (3500, 6000), *MORE]
+    assert fixed(cues, speech) == cues
 
 
 def test_cues_that_touch_in_a_file_with_gaps_are_two_boundaries() -> None:

@@ -7,7 +7,9 @@ by a detector that places edges a little differently. A boundary that does not m
 to the one clear candidate within the tolerance: an onset after a real pause (a start),
 an offset before one (an end), a pause (a join). It moves over silence only where both
 detectors hear none and the audio is quiet: people put boundaries on a breath or a
-trailing sound that a detector does not call speech. In a file whose cues have gaps, two
+trailing sound that a detector does not call speech. A boundary inside speech moves to
+the nearest edge after a pause, either way; it never takes speech that the next (or
+previous) cue holds. In a file whose cues have gaps, two
 cues that touch are two boundaries; a join is one only in a file written without gaps.
 With word timings (``align --words``) a cue's boundaries are its first word's start and
 its last word's end, unless that word is a hesitation.
@@ -42,16 +44,15 @@ SILENCE_MS = 150
 JUDGE_MS, AGREEMENT = 300, 0.6
 #: A speech probability under this is sure there is none.
 NONE_PROBABILITY = 0.1
-#: How far a start may move back (an end forward) into what the detector calls speech:
-#: less far than out of silence, since untranscribed sounds (breaths, fillers) are
-#: speech to a detector.
-INTO_SPEECH_MS = 300
+#: How far a boundary inside speech may move to an edge: less far than out of silence,
+#: since untranscribed sounds (breaths, fillers) are speech to a detector.
+INTO_SPEECH_MS = 360
 #: A boundary moves inward over what the main detector calls silence only where the
 #: quick one hears speech in at most this share of it: sounds both detectors doubt
 #: (breaths, a quiet first syllable) are where people start and end cues.
 QUICK_HEARS = 0.25
-#: ... leaving out this much beside the edge, where the quick detector holds on
-#: (webrtcvad hears speech about 100 ms longer than Silero places it).
+#: ... leaving out this much at the start of the pause, where the quick detector holds
+#: on (webrtcvad hears speech about 100 ms longer than Silero places it).
 QUICK_LAG_MS = 120
 #: Mean speech probabilities that count as silence and as speech there.
 SILENT, SPOKEN = 0.35, 0.65
@@ -102,6 +103,7 @@ class _Edges:
     # floor, 1 for typical speech): a stretch is silent only where nobody speaks and it
     # is quiet (people start cues on a breath, and end them after a trailing sound).
     sounding: np.ndarray
+    loud: np.ndarray  # per frame: the loudness alone
 
     def judged(self, at: int) -> bool:
         """Whether the audio around ``at`` is clear enough to judge a boundary by:
@@ -117,6 +119,10 @@ class _Edges:
     def sound(self, a: int, b: int) -> float:
         """How much is heard from ``a`` to ``b`` ms: the mean of :attr:`sounding`."""
         return _mean(self.sounding, a, b)
+
+    def loudness(self, a: int, b: int) -> float:
+        """The mean loudness from ``a`` to ``b`` ms (0 at the noise floor)."""
+        return _mean(self.loud, a, b)
 
     def speech(self, a: int, b: int) -> float:
         """The mean speech probability from ``a`` to ``b`` ms (0 outside the audio)."""
@@ -144,7 +150,7 @@ class _Edges:
         p, loud = speech.placed(), speech.loudness()
         n = min(len(p), len(loud))
         sounding = np.maximum(p[:n], loud[:n])
-        return cls(on, off, before, after, p, agree, quick, sounding)
+        return cls(on, off, before, after, p, agree, quick, sounding, loud[:n])
 
     def pauses(self, least: int) -> tuple[np.ndarray, np.ndarray]:
         """Pauses between speech at least ``least`` ms long: (starts, ends)."""
@@ -182,9 +188,14 @@ START, END = 1, -1
 
 def _edge(edges: _Edges, at: int, tolerance: int, inward: int) -> int:
     """A start (``inward`` is :data:`START`) or an end (:data:`END`) moved to its edge
-    of speech where it is clearly wrong: silence where its speech should be moves it
-    inward, to the next edge after a real pause; speech on the side that should be
-    quiet moves it outward, less far (:data:`INTO_SPEECH_MS`)."""
+    of speech where it is clearly wrong.
+
+    Silence where its speech should be moves it inward, to the next edge after a real
+    pause (any pause of :data:`CUT_PAUSE_MS` when the boundary sits in its neighbour's
+    speech). Speech on the side that should be quiet means that it cuts into speech:
+    its own (it moves outward) or its neighbour's (inward, over a quiet pause), so it
+    moves to the nearest edge after a pause either way, less far
+    (:data:`INTO_SPEECH_MS`)."""
     own, pause = (
         (edges.onsets, edges.pause_before)
         if inward == START
@@ -192,20 +203,34 @@ def _edge(edges: _Edges, at: int, tolerance: int, inward: int) -> int:
     )
     if not edges.judged(at) or _near(own, at, SUPPORT_MS):
         return at
-    strong = own[pause >= STRONG_PAUSE_MS]
-    side = (strong - at) * inward
+    ahead = (own - at) * inward > 0
+    # Speech where the boundary's neighbour is: heard, and loud (babble under the
+    # speech is speech to a detector, but quieter than the voices it captions).
+    beside = sorted((at - inward * LOOK_MS, at))
+    outside = edges.speech(*beside) > SPOKEN and edges.loudness(*beside) > SILENT
     if edges.sound(*sorted((at, at + inward * SILENCE_MS))) < SILENT:
-        found = _pick(strong[side > 0], at, tolerance)
-        if found is not None:
-            far = found - inward * QUICK_LAG_MS
-            if (far - at) * inward > 0 and edges.heard(*sorted((at, far))) > QUICK_HEARS:
-                found = None
-    elif edges.speech(*sorted((at - inward * LOOK_MS, at))) > SPOKEN:
-        weak = own[pause >= CUT_PAUSE_MS]
-        found = _pick(weak[(weak - at) * inward < 0], at, min(tolerance, INTO_SPEECH_MS))
+        least = CUT_PAUSE_MS if outside else STRONG_PAUSE_MS
+        found = _pick(own[ahead & (pause >= least)], at, tolerance)
+    elif outside:
+        found = _pick(own[pause >= CUT_PAUSE_MS], at, min(tolerance, INTO_SPEECH_MS))
     else:
         found = None
+    if found is not None and (found - at) * inward > 0 and not _quiet_to(edges, at, found, inward):
+        found = None
     return at if found is None else found
+
+
+def _quiet_to(edges: _Edges, at: int, found: int, inward: int) -> bool:
+    """Whether a boundary may move inward over the pause before ``found``: quiet, and
+    the quick detector hears (almost) nothing there, leaving out where it holds on
+    after the speech that ends the pause's other side."""
+    if inward == END:
+        pause = int(edges.pause_after[np.searchsorted(edges.offsets, found)])
+        lo, hi = found + QUICK_LAG_MS, min(at, found + pause)
+    else:
+        pause = int(edges.pause_before[np.searchsorted(edges.onsets, found)])
+        lo, hi = max(at, found - pause + QUICK_LAG_MS), found
+    return hi <= lo or (edges.sound(lo, hi) < SILENT and edges.heard(lo, hi) <= QUICK_HEARS)
 
 
 def _join(edges: _Edges, at: int, tolerance: int) -> int:
@@ -321,12 +346,14 @@ def _gapless(cues: list[tuple[int, int]]) -> bool:
 def _snap_boundaries(
     new: list[list[int]], worded: list[list[bool]], edges: _Edges, tolerance: int, gapless: bool
 ) -> None:
-    """Each boundary that its cue's words do not place, to its speech edge (in place)."""
+    """Each boundary that its cue's words do not place, to its speech edge (in place).
+    Which boundaries are joins is decided on the cues as given, before any moves."""
     n = len(new)
     join = JOIN_MS if gapless else 0
+    given = [tuple(cue) for cue in new]
     for i in range(n):
-        s, e = new[i]
-        prev_end = new[i - 1][1] if i else None
+        s, e = given[i]
+        prev_end = given[i - 1][1] if i else None
         if prev_end is not None and s - prev_end < join:
             if not (worded[i - 1][1] or worded[i][0]):
                 at = _join(edges, (prev_end + s) // 2, tolerance)
@@ -334,7 +361,7 @@ def _snap_boundaries(
                     new[i - 1][1] = new[i][0] = at
         elif not worded[i][0]:
             new[i][0] = _edge(edges, s, tolerance, START)
-        nxt = new[i + 1][0] if i + 1 < n else None
+        nxt = given[i + 1][0] if i + 1 < n else None
         if not worded[i][1] and (nxt is None or nxt - e >= join):
             new[i][1] = _edge(edges, e, tolerance, END)
 
@@ -362,6 +389,17 @@ def _keep_invariants(
             new[i] = [s, s + least[i]] if worded[i][0] else [s0, max(e0, s0 + least[i])]
     for i in range(len(new) - 1):
         a, b = new[i], new[i + 1]
+        if a[1] > b[0]:
+            # A boundary moved out into speech that its neighbour holds: the speech is
+            # the neighbour's, and the move is taken back.
+            if not worded[i][1] and a[1] > before[i][1] and before[i][1] <= b[0]:
+                a[1] = max(before[i][1], a[0] + least[i])
+            elif (
+                not worded[i + 1][0]
+                and b[0] < before[i + 1][0] <= b[1] - least[i + 1]
+                and a[1] <= before[i + 1][0]
+            ):
+                b[0] = before[i + 1][0]
         if a[1] > b[0]:
             if b[0] - a[0] >= least[i]:
                 a[1] = b[0]
