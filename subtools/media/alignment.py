@@ -58,6 +58,10 @@ REFINE_WINDOW_MS = 150
 MIN_REFINING = 3
 #: Estimates this close find the same offset.
 AGREE_MS = 60
+#: A kind whose best lag stands out from its next best (a second or more away) by less
+#: than this share of its height names no offset of its own: two lags are near equal
+#: there. On a tie of support it yields to a kind that does.
+DISTINCT_CLARITY = 0.05
 #: A drift must beat "no drift" by this share of its score to be chosen.
 DRIFT_MARGIN = 0.15
 #: A drift's best peak must stand out at least this clearly (noise makes false ones).
@@ -269,8 +273,9 @@ def estimate(
 
 
 def decide(estimates: list[Estimate]) -> Decision:
-    """The offset most kinds agree on (the more trusted kind on a tie), how likely it is
-    right, and whether to apply it.
+    """The offset most kinds agree on (on a tie, a kind whose peak is distinct over one
+    that is not, then the more trusted kind), how likely it is right, and whether to
+    apply it.
 
     >>> both = [Estimate("boundaries", -3190, 0.8, True), Estimate("loudness", -3210, 0.6, True)]
     >>> d = decide(both)
@@ -279,6 +284,9 @@ def decide(estimates: list[Estimate]) -> Decision:
     >>> apart = [Estimate("boundaries", 450, 0.2, False), Estimate("loudness", -5000, 0.3, False)]
     >>> decide(apart).applied
     False
+    >>> flat = [Estimate("boundaries", 6210, 0.01, False), Estimate("loudness", 1710, 0.4, False)]
+    >>> decide(flat).offset_ms
+    1710
     """
     if not estimates:
         return Decision(0, 0.0, False, "no evidence: too few cues or boundaries")
@@ -286,8 +294,12 @@ def decide(estimates: list[Estimate]) -> Decision:
     def support(e: Estimate) -> list[Estimate]:
         return [f for f in estimates if abs(f.offset_ms - e.offset_ms) <= AGREE_MS]
 
-    # The most support wins; among equals the most trusted kind (the list's order).
-    best = max(estimates, key=lambda e: (len(support(e)), -estimates.index(e)))
+    # The most support wins; among equals a distinct peak, then the most trusted kind
+    # (the list's order).
+    best = max(
+        estimates,
+        key=lambda e: (len(support(e)), e.clarity >= DISTINCT_CLARITY, -estimates.index(e)),
+    )
     agreeing = support(best)
     offset = round(float(np.median([e.offset_ms for e in agreeing])))
     z = (
