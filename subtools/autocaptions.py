@@ -73,6 +73,7 @@ def dedupe_rolling(track: Track, origin: Sequence[int] | None = None) -> StepRes
     out: list[Cue] = []
     out_origin: list[int] = []
     changes: list[Change] = []
+    merged: list[tuple[int, int]] = []
     prev: list[str] = []
     for n, cue in zip(numbers, track.cues, strict=True):
         lines = _lines(cue)
@@ -83,6 +84,8 @@ def dedupe_rolling(track: Track, origin: Sequence[int] | None = None) -> StepRes
         if not new:
             # A bridge, or the same lines again: their words are in the cue before.
             changes.append(Change(n, "text", cue.text, None, "rolling"))
+            if lines and out_origin:
+                merged.append((n, out_origin[-1]))
             continue
         text = "\n".join(new)
         words = cue.words
@@ -101,4 +104,4 @@ def dedupe_rolling(track: Track, origin: Sequence[int] | None = None) -> StepRes
         if b.start > a.start and a.end != b.start:
             changes.append(Change(out_origin[i], "end", a.end, b.start, "rolling"))
             out[i] = Cue(a.start, b.start, a.text, a.words)
-    return StepResult(track.with_cues(out), changes, tuple(out_origin))
+    return StepResult(track.with_cues(out), changes, tuple(out_origin), merged)

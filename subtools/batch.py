@@ -54,24 +54,27 @@ class Recipe:
         unresolved: dict[str, list[int]] = {}
         if self.column is not None and self.column in (*track.meta, "id", "segments"):
             raise UsageError(f"the dataset already has a column {self.column!r}; name another")
-        if self.dedupe:
-            from .autocaptions import dedupe_rolling
-
-            deduped = dedupe_rolling(track)
-            track, changes = deduped.track, list(deduped.changes)
+        # A worker pickles what it returns: tens of thousands of changes cost more to
+        # send back than the text, and numbering them costs time; only asked, then.
         if self.profile is not None:
             from .pipeline import process
 
-            result = process(track, self.profile, self.overlap)
+            result = process(track, self.profile, self.overlap, True if self.dedupe else None)
             track = result.track
-            changes += result.changes
             summary = result.summary() if self.summarize else None
-            unresolved = result.repaired.unresolved
+            if self.keep_changes:
+                changes, unresolved = result.changes, result.unresolved
+        elif self.dedupe:
+            from .autocaptions import dedupe_rolling
+            from .changes import Lineage
+
+            lineage = Lineage(track)
+            deduped = dedupe_rolling(track)
+            lineage.add(deduped)
+            track = deduped.track
+            if self.keep_changes:
+                changes = lineage.changes()
         text = get_format(self.to).write_text(track)
-        if not self.keep_changes:
-            # A worker pickles what it returns: tens of thousands of changes cost more
-            # to send back than the text.
-            changes, unresolved = [], {}
         return Done(
             track.source or "", track.id, text, changes, summary, unresolved, cues=len(track)
         )

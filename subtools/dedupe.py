@@ -24,21 +24,26 @@ def drop_duplicates(track: Track, origin: Sequence[int] | None = None) -> StepRe
     (['Thank you.'], ["cue 2: text 'Thank you.' -> None (duplicate)"])
     """
     numbers = StepResult.numbers(track, origin)
-    seen: set[tuple[int, int, str]] = set()
+    first: dict[tuple[int, int, str], int] = {}
     kept: list[int] = []
     changes: list[Change] = []
+    merged: list[tuple[int, int]] = []
     for i, cue in enumerate(track.cues):
         key = (cue.start, cue.end, cue.text)
-        if key in seen:
+        copy = first.setdefault(key, i)
+        if copy != i:
             changes.append(Change(numbers[i], "text", cue.text, None, "duplicate"))
+            merged.append((numbers[i], numbers[copy]))
         else:
-            seen.add(key)
             kept.append(i)
     if not changes:
         return StepResult(track, [], numbers)
     cues = track.cues
     return StepResult(
-        track.with_cues([cues[i] for i in kept]), changes, tuple(numbers[i] for i in kept)
+        track.with_cues([cues[i] for i in kept]),
+        changes,
+        tuple(numbers[i] for i in kept),
+        merged,
     )
 
 
@@ -57,4 +62,6 @@ def dedupe(
     if rolling is False or (rolling is None and not is_rolling(unique.track, timed=True)):
         return unique
     lines = dedupe_rolling(unique.track, unique.origin)
-    return StepResult(lines.track, unique.changes + lines.changes, lines.origin)
+    return StepResult(
+        lines.track, unique.changes + lines.changes, lines.origin, unique.merged + lines.merged
+    )

@@ -1,32 +1,44 @@
 """The default processing: dedupe, wrap, then repair, by one profile.
 
 Each step keeps the contract of :class:`~subtools.changes.StepResult`: it takes a
-track (and the input number of each of its cues) and returns a new track, its changes
-and the input number of each new cue, so every change names a cue of the input.
+track and returns a new track, its changes and the number in its input of each new cue.
+A :class:`~subtools.changes.Lineage` chains them, so that every change names the cue of
+the input it came from and the cues of the output that hold its text.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
-from .changes import StepResult, summarize
+from .changes import Change, Lineage, StepResult, summarize
 from .dedupe import dedupe
 from .model import Track
 from .repair import RepairResult, repair
 from .style import OverlapStrategy, Profile, get_profile
-from .wrap import WrapResult, merge_orphans, wrap
+from .wrap import WrapResult, merge_orphans, wrap_cues
 
 #: Wrap-and-repair rounds after the first, at most (see :func:`process`).
 _SETTLE_ROUNDS = 4
 
 
 @dataclass(frozen=True)
-class ProcessResult(StepResult):
-    """The finished track, every change of every step (numbered by the input cue it
-    came from), the input number of each output cue, and what repair left."""
+class ProcessResult:
+    """The finished track, the input number of each of its cues, the first wrap and the
+    last repair, and (from :attr:`changes`) what every step changed."""
 
-    wrapped: WrapResult = field(kw_only=True)
-    repaired: RepairResult = field(kw_only=True)
+    track: Track
+    origin: tuple[int, ...]
+    wrapped: WrapResult
+    repaired: RepairResult
+    #: The steps that made ``track``; None when they changed nothing in the end.
+    lineage: Lineage | None = None
+
+    @cached_property
+    def changes(self) -> list[Change]:
+        """Every change of every step and round, in order, numbered by the input cue it
+        came from, with the output cues that hold its text (found when first asked)."""
+        return self.lineage.changes() if self.lineage is not None else []
 
     @property
     def unresolved(self) -> dict[str, list[int]]:
@@ -61,10 +73,14 @@ def process(
     ["cue 1: text ['Hi.', 'Welcome back.'] -> ['Hi. Welcome back.'] (orphan-merge)"]
     """
     prof = get_profile(profile)
+    lineage = Lineage(track)
     deduped = dedupe(track, rolling)
-    wrapped = wrap(deduped.track, prof, deduped.origin)
-    repaired = repair(wrapped.track, prof, overlap, wrapped.origin)
-    changes = deduped.changes + wrapped.changes + repaired.changes
+    wrapped = wrap_cues(deduped.track, prof)
+    orphans = merge_orphans(wrapped.track, prof)
+    repaired = repair(orphans.track, prof, overlap)
+    # wrap() is run as its two passes so that an orphan joining one piece of a split cue
+    # is told from the other pieces.
+    lineage.add(deduped, wrapped, orphans, repaired)
     # Repair moves times, and with them the pauses that decide whether an orphan may
     # join its neighbour, and it may merge cues into more lines than the profile has:
     # wrap and repair again until nothing moves, so that processing the result once
@@ -73,30 +89,28 @@ def process(
         settled = _settle(repaired, prof, overlap)
         if settled is None:
             break
-        rewrapped, repaired = settled
-        changes += rewrapped.changes + repaired.changes
+        passes, repaired = settled
+        lineage.add(*passes, repaired)
     if repaired.track.cues == track.cues:
         # Steps that undid each other are no change; say so, so a second run is silent.
-        return ProcessResult(
-            track, [], StepResult.numbers(track, None), wrapped=wrapped, repaired=repaired
-        )
-    return ProcessResult(
-        repaired.track, changes, repaired.origin, wrapped=wrapped, repaired=repaired
-    )
+        return ProcessResult(track, StepResult.numbers(track, None), wrapped, repaired)
+    return ProcessResult(repaired.track, lineage.origin, wrapped, repaired, lineage)
 
 
 def _settle(
     repaired: RepairResult, prof: Profile, overlap: OverlapStrategy
-) -> tuple[WrapResult, RepairResult] | None:
-    """One more round of wrap and repair; None when it changes nothing (or only undoes
-    itself: text with no room, split by wrap, merged by repair)."""
+) -> tuple[list[WrapResult], RepairResult] | None:
+    """One more round: the wrap passes, then repair; None when it changes nothing (or only
+    undoes itself: text with no room, split by wrap, merged by repair)."""
     # Only a repair that changed some text (a merge, a split) needs a full re-wrap;
     # moved times can only change which orphans may join a neighbour.
-    step = wrap if any(c.field == "text" for c in repaired.changes) else merge_orphans
-    rewrapped = step(repaired.track, prof, repaired.origin)
-    if not rewrapped.changes and not rewrapped.rewrapped:
+    passes = []
+    if any(c.field == "text" for c in repaired.changes):
+        passes.append(wrap_cues(repaired.track, prof))
+    passes.append(merge_orphans(passes[-1].track if passes else repaired.track, prof))
+    if not any(p.changes or p.rewrapped for p in passes):
         return None
-    again = repair(rewrapped.track, prof, overlap, rewrapped.origin)
+    again = repair(passes[-1].track, prof, overlap)
     if again.track.cues == repaired.track.cues:
         return None
-    return rewrapped, again
+    return passes, again

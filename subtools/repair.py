@@ -53,6 +53,7 @@ class _Work:
     origin: list[int]
     profile: Profile
     changes: list[Change] = field(default_factory=list)
+    merged: list[tuple[int, int]] = field(default_factory=list)
 
     def note(self, i: int, name: str, old: object, new: object, rule: str) -> None:
         if old != new:
@@ -78,6 +79,7 @@ class _Work:
         merged = Cue(min(a.start, b.start), max(a.end, b.end), text, words)
         self.changes.append(Change(self.origin[i], "text", [a.text, b.text], text, rule))
         self.cues[i] = merged
+        self.merged.append((self.origin[j], self.origin[i]))
         del self.cues[j]
         del self.origin[j]
 
@@ -118,7 +120,13 @@ def repair(
     prof = get_profile(profile)
     # Exact duplicates first, by the dedupe step's own rule.
     unique = drop_duplicates(track, origin)
-    work = _Work(list(unique.track.cues), list(unique.origin), prof, list(unique.changes))
+    work = _Work(
+        list(unique.track.cues),
+        list(unique.origin),
+        prof,
+        list(unique.changes),
+        list(unique.merged),
+    )
     passes: list[Callable[[_Work], object]] = [
         _normalize,
         _durations,
@@ -138,7 +146,9 @@ def repair(
         for step in (_max_duration, _min_duration, _reading_speed):
             step(work)
     repaired = track.with_cues(work.cues)
-    return RepairResult(repaired, work.changes, tuple(work.origin), _unresolved(repaired, prof))
+    return RepairResult(
+        repaired, work.changes, tuple(work.origin), work.merged, _unresolved(repaired, prof)
+    )
 
 
 # -- passes ----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Wrapping: lines that read well, long text split into cues, orphans merged."""
 
-from .cues import WrapResult, merge_orphans, split_cue, split_points, wrap
+from .cues import WrapResult, merge_orphans, split_cue, split_points, wrap, wrap_cues
 from .lines import Tokens, best_lines, text_width, wrap_text
 from .rules import ENGLISH, FALLBACK, RULES, BreakRules, rules_for
 
@@ -18,5 +18,6 @@ __all__ = [
     "split_points",
     "text_width",
     "wrap",
+    "wrap_cues",
     "wrap_text",
 ]

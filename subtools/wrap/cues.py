@@ -61,6 +61,18 @@ def wrap(
     3772 9000 It combines two older methods in a simple | way, and it works surprisingly well.
     """
     prof = get_profile(profile)
+    texts = wrap_cues(track, prof, origin)
+    orphans = merge_orphans(texts.track, prof, texts.origin)
+    changes = texts.changes + orphans.changes
+    return WrapResult(orphans.track, changes, orphans.origin, orphans.merged, texts.rewrapped)
+
+
+def wrap_cues(
+    track: Track, profile: Profile | str | None = None, origin: Sequence[int] | None = None
+) -> WrapResult:
+    """The first pass of :func:`wrap`: each cue's text wrapped, a cue too long for the
+    profile split; no orphan merged."""
+    prof = get_profile(profile)
     rules = rules_for(track.language or prof.language)
     numbers = StepResult.numbers(track, origin)
     changes: list[Change] = []
@@ -77,20 +89,20 @@ def wrap(
                 rewrapped += 1
         out.extend(pieces)
         out_origin.extend([number] * len(pieces))
-    merged = _merge_orphans(out, out_origin, prof, rules, changes)
-    return WrapResult(track.with_cues(merged), changes, tuple(out_origin), rewrapped)
+    return WrapResult(track.with_cues(out), changes, tuple(out_origin), rewrapped=rewrapped)
 
 
 def merge_orphans(
     track: Track, profile: Profile | str | None = None, origin: Sequence[int] | None = None
 ) -> WrapResult:
-    """Only the orphan pass of :func:`wrap`: merge or rebalance cues of one or two words."""
+    """The second pass of :func:`wrap`: merge or rebalance cues of one or two words."""
     prof = get_profile(profile)
     rules = rules_for(track.language or prof.language)
     changes: list[Change] = []
     numbers = list(StepResult.numbers(track, origin))
-    cues = _merge_orphans(list(track.cues), numbers, prof, rules, changes)
-    return WrapResult(track.with_cues(cues) if changes else track, changes, tuple(numbers))
+    joined: list[tuple[int, int]] = []
+    cues = _merge_orphans(list(track.cues), numbers, prof, rules, changes, joined)
+    return WrapResult(track.with_cues(cues) if changes else track, changes, tuple(numbers), joined)
 
 
 def _already_fits(text: str, limit: int, lines: int) -> bool:
@@ -368,11 +380,17 @@ def _merge_options(out: list[Cue], i: int, short_pause: int, rules: BreakRules) 
 
 
 def _merge_orphans(
-    cues: list[Cue], origin: list[int], prof: Profile, rules: BreakRules, changes: list[Change]
+    cues: list[Cue],
+    origin: list[int],
+    prof: Profile,
+    rules: BreakRules,
+    changes: list[Change],
+    joined_to: list[tuple[int, int]],
 ) -> list[Cue]:
     """Merge each cue of one or two short words into a neighbour of the same sentence or
     across a short pause; when the neighbour is full, rebalance the two cues instead.
-    ``origin`` (the input number of each cue) is kept in step with the cues."""
+    ``origin`` (the input number of each cue) is kept in step with the cues, and each
+    merge noted in ``joined_to`` (see :attr:`StepResult.merged`)."""
     limit = prof.max_chars
     short_pause = max(prof.chain_gap, _SHORT_PAUSE)
     out = list(cues)
@@ -392,6 +410,8 @@ def _merge_orphans(
                 Change(origin[i], "text", [first.text, second.text], [c.text for c in joined], rule)
             )
             out[lo : lo + 2] = joined
+            if len(joined) == 1:
+                joined_to.append((origin[lo + 1], origin[lo]))
             origin[lo : lo + 2] = origin[lo : lo + len(joined)]
             # A merged cue may still be short enough to take another orphan: look again.
             i = lo if len(joined) == 1 else lo + 1
