@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
         from subtools import batch
 
         if args.engine == "dask":
-            results: Iterator[batch.Done] = batch.convert_dataset(
+            results: Iterator[batch.Outcome] = batch.convert_dataset(
                 args.input,
                 args.out_dir,
                 fmt,

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 from subtools import batch
-from subtools.batch import Done
+from subtools.batch import Done, Outcome
 from subtools.formats import format_for_path, get_format
 
 from .common import (
@@ -57,13 +56,13 @@ def run(args: argparse.Namespace) -> int:
     fmt = _format(args)
     recipe = recipe_from_args(args, fmt, keep_changes=bool(args.report), summarize=True)
     warnings = Warnings()
-    report: list[dict[str, Any]] = []
+    report: list[dict[str, object]] = []
 
     def record(done: Done, path: Path | str) -> None:
         say(f"{path}: {done.summary}")
         report.append(_report_entry(done, str(path), recipe))
 
-    results: Iterator[Done]
+    results: Iterator[Outcome]
     if "-" in args.inputs:
         if len(args.inputs) > 1:
             usage("'-' (standard input) cannot be given with other inputs")
@@ -85,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     if args.report:
         from subtools.fileio import atomic_write
 
-        body: Any = report[0] if len(report) == 1 else report
+        body = report[0] if len(report) == 1 else report
         atomic_write(args.report, json.dumps(body, ensure_ascii=False, indent=1) + "\n")
     warnings.summary()
     return 0
@@ -100,7 +99,7 @@ def _format(args: argparse.Namespace) -> str:
     return fmt.name
 
 
-def _single(results: Any, source: str, warnings: Warnings) -> Done:
+def _single(results: Iterable[Outcome], source: str, warnings: Warnings) -> Done:
     found = list(finished(results, warnings))
     if not found:
         from subtools.errors import ParseError
@@ -111,7 +110,7 @@ def _single(results: Any, source: str, warnings: Warnings) -> Done:
     return found[0]
 
 
-def _report_entry(done: Done, output: str, recipe: batch.Recipe) -> dict[str, Any]:
+def _report_entry(done: Done, output: str, recipe: batch.Recipe) -> dict[str, object]:
     return {
         "source": done.source,
         "id": done.id,

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+from subtools.batch import Done, Failed, Outcome, write_files
 
 from .common import Warnings, progress, say, usage
-
-if TYPE_CHECKING:
-    from subtools.batch import Done
 
 
 def describe(done: Done) -> str:
@@ -25,20 +23,20 @@ def nothing_read(done: Done) -> None:
         raise ParseError("no cues in input: nothing written", source=describe(done))
 
 
-def finished(results: Iterable[Done], warnings: Warnings) -> Iterator[Done]:
+def finished(results: Iterable[Outcome], warnings: Warnings) -> Iterator[Done]:
     """The finished tracks of a batch run, in order; warnings printed as they come, and
     the first error raised."""
-    for done in results:
-        for warning in done.warnings:
+    for outcome in results:
+        for warning in outcome.warnings:
             warnings(warning)
-        if done.error is not None:
-            raise done.error
-        if done.text is not None or done.output is not None:
-            yield done
+        if isinstance(outcome, Failed):
+            raise outcome.error
+        if isinstance(outcome, Done):
+            yield outcome
 
 
 def write_outputs(
-    results: Iterator[Done],
+    results: Iterator[Outcome],
     out_dir: str,
     ext: str,
     warnings: Warnings,
@@ -50,8 +48,6 @@ def write_outputs(
     ``on_done`` (if given) is called with each :class:`Done` and its output path.  An
     output that would land on one of the ``inputs`` is refused: inputs are never touched.
     """
-    from subtools.batch import write_files
-
     protected = {Path(i).resolve() for i in inputs if i != "-"}
     folder = Path(out_dir)
     # Outputs are replaced by rename, never written through a link: comparing the

@@ -1,13 +1,15 @@
 """Many tracks at once: files, or a dataset's rows a window at a time, results in input
 order, in this process or spread over worker processes (:mod:`subtools.parallel`).
 
-A job is a file path or a :class:`~subtools.dataset.Rows` window; its result is the
-formatted output of each track, the changes (when asked for) and any warnings, so what
-the caller sees (and prints) is exactly what a serial run gives.
+A job is a file path or a :class:`~subtools.dataset.Rows` window; what comes of it is
+an :data:`Outcome` for each track (:class:`Done`: its formatted output, the changes when
+asked for, the warnings before it), :class:`Failed` for the error that stopped the job,
+and :class:`Warned` for warnings after its last track; so what the caller sees (and
+prints) is exactly what a serial run gives.
 
 >>> from subtools.style import get_profile
->>> done = convert_dataset("examples/transcripts.jsonl", None, "srt", get_profile("netflix"))
->>> [(d.row, d.id, d.cues > 0) for d in done][:2]
+>>> out = convert_dataset("examples/transcripts.jsonl", None, "srt", get_profile("netflix"))
+>>> [(d.row, d.id, d.cues > 0) for d in out if isinstance(d, Done)][:2]
 [(1, 'waK7AD-AEyc', True), (2, 'H3Bhlan0mE0', True)]
 """
 
@@ -17,7 +19,7 @@ import contextlib
 import os
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from .dataset import Names, Rows, dataset_kind, tracks, windows
 from .errors import ParseError, SubtoolsError, UsageError
@@ -82,7 +84,9 @@ class Recipe:
 
 @dataclass
 class Done:
-    """One finished track (or the error that stopped its input)."""
+    """One finished track: its text in the output format (None once a worker has
+    written it to ``output``), the warnings of its input before it, and when asked for
+    its changes and their summary."""
 
     source: str
     id: str | None
@@ -91,7 +95,6 @@ class Done:
     summary: str | None = None
     unresolved: dict[str, list[int]] = field(default_factory=dict)
     warnings: list[ParseError] = field(default_factory=list)
-    error: SubtoolsError | None = None
     cues: int = 0
     #: The dataset row (from 1) the track came from.
     row: int | None = None
@@ -104,6 +107,27 @@ class Done:
         from pathlib import Path
 
         return self.id or Path(self.source).stem or "stdin"
+
+
+@dataclass
+class Failed:
+    """The error that stopped a job (its input), and the warnings before it."""
+
+    source: str
+    error: SubtoolsError
+    warnings: list[ParseError] = field(default_factory=list)
+
+
+@dataclass
+class Warned:
+    """Warnings of a job that came after its last track (lenient: items skipped)."""
+
+    source: str
+    warnings: list[ParseError]
+
+
+#: What comes of a job, track by track, in order: a strict job's list ends at a Failed.
+Outcome: TypeAlias = Done | Failed | Warned
 
 
 @dataclass(frozen=True)
@@ -146,7 +170,7 @@ def run_jobs(
     *,
     lenient: bool = False,
     workers: int | None = 1,
-) -> Generator[tuple[Job | Rows, list[Done]], None, None]:
+) -> Generator[tuple[Job | Rows, list[Outcome]], None, None]:
     """Each job with what came of it, in input order (the first error ends a job's list,
     but not the run: see :func:`run`).  Close it to stop early."""
     work = _Work(recipe, lenient)
@@ -166,17 +190,17 @@ def run(
     *,
     lenient: bool = False,
     workers: int | None = 1,
-) -> Iterator[Done]:
+) -> Iterator[Outcome]:
     """Every track of every job, done by the recipe, in input order.
 
     In this process unless ``workers`` asks for more (None: every core).  A strict
-    run stops at the first error: the :class:`Done` that carries it is the last one.
+    run stops at the first error: the :class:`Failed` that carries it is the last one.
     """
     with contextlib.closing(run_jobs(jobs, recipe, lenient=lenient, workers=workers)) as results:
-        for _, done_list in results:
-            for done in done_list:
-                yield done
-                if done.error is not None:
+        for _, outcomes in results:
+            for outcome in outcomes:
+                yield outcome
+                if isinstance(outcome, Failed):
                     return
 
 
@@ -191,13 +215,13 @@ class _Work:
     recipe: Recipe
     lenient: bool
 
-    def __call__(self, job: Job | Rows) -> list[Done]:
+    def __call__(self, job: Job | Rows) -> list[Outcome]:
         return _run_job(job, self.recipe, self.lenient)
 
 
-def _run_job(job: Job | Rows, recipe: Recipe, lenient: bool) -> list[Done]:
+def _run_job(job: Job | Rows, recipe: Recipe, lenient: bool) -> list[Outcome]:
     warnings: list[ParseError] = []
-    out: list[Done] = []
+    out: list[Outcome] = []
     try:
         if isinstance(job, Rows):
             ctx = ReadContext(source=job.source, lenient=lenient, on_warning=warnings.append)
@@ -219,10 +243,10 @@ def _run_job(job: Job | Rows, recipe: Recipe, lenient: bool) -> list[Done]:
             done.warnings, warnings = warnings, []
             out.append(done)
     except SubtoolsError as exc:
-        out.append(Done(job.source, None, None, warnings=warnings, error=exc))
+        out.append(Failed(job.source, exc, warnings))
         return out
     if warnings:
-        out.append(Done(job.source, None, None, warnings=warnings))
+        out.append(Warned(job.source, warnings))
     return out
 
 
@@ -237,7 +261,7 @@ def convert_dataset(
     workers: int | None = 1,
     engine: str = "local",
     scheduler: str | None = None,
-) -> Iterator[Done]:
+) -> Iterator[Outcome]:
     """Every row of a dataset (JSONL or Parquet) converted, ``out_dir/<id>.<ext>``
     written for each when ``out_dir`` is given; the results (and warnings) in input order.
 
@@ -276,11 +300,11 @@ def columns_for(to: str) -> list[str] | None:
 
 
 def write_files(
-    results: Iterable[Done],
+    results: Iterable[Outcome],
     out_dir: str,
     ext: str,
     check: Callable[[str], None] | None = None,
-) -> Iterator[Done]:
+) -> Iterator[Outcome]:
     """Write each finished track to ``out_dir/<name><ext>`` atomically (names from
     :class:`~subtools.dataset.Names`), its ``output`` set; pass every result on.
 
@@ -292,7 +316,7 @@ def write_files(
     made = False
     for done in results:
         # A track with no cues gets no file, and input that gives nothing no folder.
-        if done.text is not None and done.cues:
+        if isinstance(done, Done) and done.text is not None and done.cues:
             if not made:
                 os.makedirs(out_dir, exist_ok=True)
                 made = True

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .batch import Done, Recipe, _run_job, columns_for
+from .batch import Done, Failed, Outcome, Recipe, _run_job, columns_for
 from .dataset import Names, jsonl_windows, open_parquet, parquet_windows
 from .errors import ParseError, UsageError
 from .fileio import atomic_write
@@ -50,7 +50,7 @@ class PartDone:
     """What a worker did with its partition: its results (their text in files under
     ``output``), and how many rows and lines the partition had."""
 
-    done: list[Done] = field(default_factory=list)
+    done: list[Outcome] = field(default_factory=list)
     rows: int = 0
     lines: int = 0
 
@@ -102,12 +102,12 @@ def convert_part(part: Partition, recipe: Recipe, lenient: bool, folder: str) ->
     out = PartDone()
     for window in windows:
         for done in _run_job(window, recipe, lenient):
-            if done.text is not None:
+            if isinstance(done, Done) and done.text is not None:
                 path = os.path.join(folder, f"{part.index}-{len(out.done)}{ext}")
                 atomic_write(path, done.text)
                 done.output, done.text = path, None
             out.done.append(done)
-            if done.error is not None:
+            if isinstance(done, Failed):
                 return out
     out.rows, out.lines = tally.get("rows", 0), tally.get("lines", 0)
     return out
@@ -121,7 +121,7 @@ def convert_on_dask(
     *,
     lenient: bool = False,
     scheduler: str | None = None,
-) -> Iterator[Done]:
+) -> Iterator[Outcome]:
     """Every row of the dataset converted on the cluster, ``out_dir/<name><ext>`` in
     place for each; the results (``text`` None, ``output`` set) in input order, a strict
     run ending at the first error."""
@@ -157,12 +157,12 @@ def convert_on_dask(
             for done in got.done:
                 if part.kind == "jsonl":  # numbered from the range's start
                     _shift(done, rows, lines)
-                if done.output is not None:
+                if isinstance(done, Done) and done.output is not None:
                     target = os.path.join(out_dir, names(done.base_name) + ext)
                     os.replace(done.output, target)
                     done.output = target
                 yield done
-                if done.error is not None:
+                if isinstance(done, Failed):
                     return
             rows, lines = rows + got.rows, lines + got.lines
     finally:
@@ -173,12 +173,12 @@ def convert_on_dask(
             cluster.close()
 
 
-def _shift(done: Done, rows: int, lines: int) -> None:
+def _shift(done: Outcome, rows: int, lines: int) -> None:
     """Renumber a result of a JSONL partition from the start of the file."""
-    if done.row is not None:
+    if isinstance(done, Done) and done.row is not None:
         done.row += rows
     done.warnings = [_shifted(w, rows, lines) for w in done.warnings]
-    if isinstance(done.error, ParseError):
+    if isinstance(done, Failed) and isinstance(done.error, ParseError):
         done.error = _shifted(done.error, rows, lines)
 
 

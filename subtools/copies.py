@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import IO, Any
 
-from .batch import Done, Recipe, run_jobs
+from .batch import Done, Failed, Outcome, Recipe, run_jobs
 from .dataset import Rows, caption_field, open_parquet, record_batch, windows
 from .errors import ParseError, UsageError
 from .fileio import atomic_output
@@ -51,25 +51,25 @@ def copy_with_captions(
         write = (
             _parquet_writer(fh, schema, column) if schema is not None else _jsonl_writer(fh, column)
         )
-        for window, done_list in results:
+        for window, outcomes in results:
             assert isinstance(window, Rows)  # (a dataset's jobs are all windows)
-            write(window, _captions(done_list, on_warning))
+            write(window, _captions(outcomes, on_warning))
             rows += window.count
         write(None, {})
     return rows
 
 
 def _captions(
-    done_list: list[Done], on_warning: Callable[[ParseError], None] | None
+    outcomes: list[Outcome], on_warning: Callable[[ParseError], None] | None
 ) -> dict[int, str]:
     captions: dict[int, str] = {}
-    for done in done_list:
+    for done in outcomes:
         for warning in done.warnings:
             if on_warning is not None:
                 on_warning(warning)
-        if done.error is not None:
+        if isinstance(done, Failed):
             raise done.error
-        if done.text is not None and done.row is not None:
+        if isinstance(done, Done) and done.text is not None and done.row is not None:
             captions[done.row] = done.text
     return captions
 

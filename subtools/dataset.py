@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -260,7 +260,7 @@ def iter_dataset(
     *,
     id: str | None = None,
     lenient: bool = False,
-    on_warning: Any = None,
+    on_warning: Callable[[ParseError], None] | None = None,
     encoding: str | None = None,
 ) -> Iterator[Track]:
     """Every track of a dataset file, read a window at a time, in this process."""

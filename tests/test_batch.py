@@ -65,10 +65,26 @@ def test_a_strict_run_stops_at_the_first_bad_row(tmp_path: Path, workers: int) -
     jobs = _jobs(_dataset(tmp_path, bad_row=3))
     results = list(batch.run(jobs, batch.Recipe("srt", get_profile("netflix")), workers=workers))
     assert len(results) == 4
-    assert [d.id for d in results[:3]] == ["row0", "row1", "row2"]
-    assert results[-1].error is not None
-    assert "row 4" in str(results[-1].error)
-    assert "segment 1" in str(results[-1].error)
+    assert [type(d) for d in results] == [batch.Done] * 3 + [batch.Failed]
+    assert [d.id for d in results[:3]] == ["row0", "row1", "row2"]  # type: ignore[union-attr]
+    failed = results[-1]
+    assert isinstance(failed, batch.Failed)
+    assert "row 4" in str(failed.error)
+    assert "segment 1" in str(failed.error)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_lenient_run_tells_tracks_from_warnings(tmp_path: Path, workers: int) -> None:
+    good = _dataset(tmp_path)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("not json\n[]\n", encoding="utf-8")  # no row: warnings and no track
+    jobs = list(batch.jobs_for([str(good), str(bad)]))
+    recipe = batch.Recipe("srt", get_profile("netflix"))
+    results = list(batch.run(jobs, recipe, lenient=True, workers=workers))
+    assert [type(d) for d in results] == [batch.Done] * 6 + [batch.Warned]
+    warned = results[-1]
+    assert isinstance(warned, batch.Warned) and warned.source == str(bad)
+    assert [w.line for w in warned.warnings] == [1, 2]
 
 
 def test_the_library_runs_in_this_process_unless_asked_for_workers() -> None:
@@ -112,7 +128,7 @@ def test_a_bug_in_a_worker_is_raised_here(tmp_path: Path, monkeypatch) -> None:
     parent = os.getpid()
     real = batch._run_job
 
-    def flaky(job: batch.Job | Rows, recipe: batch.Recipe, lenient: bool) -> list[batch.Done]:
+    def flaky(job: batch.Job | Rows, recipe: batch.Recipe, lenient: bool) -> list[batch.Outcome]:
         if os.getpid() != parent:
             raise RuntimeError("bug")
         return real(job, recipe, lenient)
@@ -129,7 +145,7 @@ def test_a_worker_that_dies_is_an_error_not_a_hang(tmp_path: Path, monkeypatch) 
     parent = os.getpid()
     real = batch._run_job
 
-    def dying(job: batch.Job | Rows, recipe: batch.Recipe, lenient: bool) -> list[batch.Done]:
+    def dying(job: batch.Job | Rows, recipe: batch.Recipe, lenient: bool) -> list[batch.Outcome]:
         if os.getpid() != parent:
             os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer does
         return real(job, recipe, lenient)

@@ -274,7 +274,7 @@ def cluster():  # type: ignore[no-untyped-def]
 
 def _local_and_dask(
     src: Path, tmp_path: Path, scheduler: str
-) -> tuple[list[batch.Done], list[batch.Done]]:
+) -> tuple[list[batch.Outcome], list[batch.Outcome]]:
     """The dataset converted locally to ``tmp_path/l`` and on Dask to ``tmp_path/d``."""
     profile = get_profile("netflix")
     local = list(batch.convert_dataset(str(src), str(tmp_path / "l"), "srt", profile))
@@ -310,6 +310,7 @@ def test_dask_errors_name_the_row_in_the_whole_file(tmp_path: Path, cluster, mon
     rows[9]["segments"] = [{"start": "soon", "end": 1.0, "text": "x"}]
     src = _jsonl(tmp_path / "r.jsonl", rows)
     local, remote = _local_and_dask(src, tmp_path, cluster.scheduler_address)
+    assert isinstance(remote[-1], batch.Failed) and isinstance(local[-1], batch.Failed)
     assert str(remote[-1].error) == str(local[-1].error)
     assert "row 10" in str(local[-1].error)
     assert _files(tmp_path / "d") == _files(tmp_path / "l")
