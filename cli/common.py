@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from subtools.api import one_track
 from subtools.errors import ParseError, ParseNotice, UsageError
@@ -23,6 +23,8 @@ from subtools.model import Track
 from subtools.style import OVERLAP_STRATEGIES, PROFILES, Profile, get_profile
 
 if TYPE_CHECKING:
+    from tqdm import tqdm
+
     from subtools import batch
 
 PROG = "subtools"
@@ -117,7 +119,7 @@ def write_output(text: str, output: str | None) -> None:
     atomic_write(output, text)
 
 
-def progress(total: int | None, desc: str) -> Any:
+def progress(total: int | None, desc: str) -> tqdm[NoReturn] | None:
     """A progress bar on a terminal, none otherwise (logs and pipes stay clean)."""
     if not sys.stderr.isatty():
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from pathlib import Path
 
 from .common import progress_bytes
 
@@ -32,12 +32,20 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def fetch_with_progress(source: str, **kwargs: Any) -> Any:
+def fetch_with_progress(
+    source: str, *, video: bool = False, cache_dir: str | None = None, section: str | None = None
+) -> Path:
     from subtools.media.download import fetch
 
     bar = progress_bytes("downloading")
     try:
-        return fetch(source, progress=bar.update if bar is not None else None, **kwargs)
+        return fetch(
+            source,
+            video=video,
+            cache_dir=cache_dir,
+            section=section,
+            progress=bar.update if bar is not None else None,
+        )
     finally:
         if bar is not None:
             bar.close()
