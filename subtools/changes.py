@@ -1,9 +1,11 @@
 """The record of what a step changed, cue by cue, and the contract every step keeps.
 
 A step (dedupe, wrap, repair) takes a track and returns a :class:`StepResult`: the new
-track, its changes, and for each new cue the number of the input cue it came from.
-Passing that ``origin`` to the next step keeps every change named by the cue of the
-first input, however many steps and rounds run.
+track, its changes, for each new cue the number of the input cue it came from, and the
+input cues it merged into others.  Passing that ``origin`` to the next step keeps every
+change named by the cue of the first input, however many steps and rounds run; a
+:class:`Lineage` of steps that each number their own input also finds the cues of the
+last output that hold each change's text.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ class Change(NamedTuple):
 
     ``output`` is None while unknown (a step alone leaves it so), empty for a cue that
     is gone with no text, and several numbers for a cue split into pieces.  A change to
-    a cue that later joined another names the cue it joined.
+    a cue that later joined another names the cue it joined (all of its pieces, if that
+    one was split after).  Within one step, pieces are one cue: a change repair makes to
+    a piece of a cue it split itself names every piece.
 
     A named tuple rather than a dataclass: repair records one for nearly every cue of
     a raw transcript, and tuples are several times cheaper to make.
