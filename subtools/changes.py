@@ -116,20 +116,26 @@ class Lineage:
             self._steps.append((numbers, step))
             self.origin = tuple([numbers[k - 1] for k in step.origin])
 
-    def changes(self) -> list[Change]:
-        """Every change of every step, in order, with its input and output numbers."""
-        # From the last step back: which output cues each step's input cues reach.
-        after: list[tuple[int, ...]] = [(p,) for p in range(1, len(self.origin) + 1)]
+    def changes(self, outputs: bool = True) -> list[Change]:
+        """Every change of every step, in order, with its input number and its output
+        numbers; with ``outputs=False`` (enough to count changes by input cue, and a
+        third of the cost) ``output`` stays None and a ``position`` change gives the
+        places in the track its step sorted."""
         reached: list[list[tuple[int, ...]]] = []
-        for numbers, step in reversed(self._steps):
-            after = _reach(step, after, len(numbers))
-            reached.append(after)
+        if outputs:
+            # From the last step back: which output cues each step's input cues reach.
+            after: list[tuple[int, ...]] = [(p,) for p in range(1, len(self.origin) + 1)]
+            for numbers, step in reversed(self._steps):
+                after = _reach(step, after, len(numbers))
+                reached.append(after)
+            reached.reverse()
         out: list[Change] = []
-        for (numbers, step), reach in zip(self._steps, reversed(reached), strict=True):
+        for s, (numbers, step) in enumerate(self._steps):
             for c in step.changes:
-                cue, output = numbers[c.cue - 1], reach[c.cue - 1]
+                cue = numbers[c.cue - 1]
+                output = reached[s][c.cue - 1] if outputs else None
                 old, new = c.old, c.new
-                if c.field == "position":
+                if c.field == "position" and output is not None:
                     # Positions are cue numbers too: the input's, and the output's.
                     old, new = cue, output[0] if output else None
                 out.append(Change(cue, c.field, old, new, c.rule, output))

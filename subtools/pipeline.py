@@ -46,7 +46,9 @@ class ProcessResult:
         return self.repaired.unresolved
 
     def summary(self) -> str:
-        text = summarize(self.changes, self.unresolved)
+        # A count by input cue: the output cues need not be found for it.
+        changes = self.lineage.changes(outputs=False) if self.lineage is not None else []
+        text = summarize(changes, self.unresolved)
         if self.wrapped.rewrapped:
             n = self.wrapped.rewrapped
             text = f"wrapped {n} cue{'s' if n != 1 else ''}; {text}"
