@@ -63,9 +63,9 @@ class Recipe:
 
             result = process(track, self.profile, self.overlap, True if self.dedupe else None)
             track = result.track
-            summary = result.summary() if self.summarize else None
             if self.keep_changes:
                 changes, unresolved = result.changes, result.unresolved
+            summary = result.summary() if self.summarize else None
         elif self.dedupe:
             from .autocaptions import dedupe_rolling
             from .changes import Lineage

@@ -145,6 +145,8 @@ class Lineage:
 def _reach(step: StepResult, after: list[tuple[int, ...]], n: int) -> list[tuple[int, ...]]:
     """For each of the step's ``n`` input cues, the output numbers its text reaches,
     given ``after``, the output numbers each cue of the step's track reaches."""
+    if not step.merged and len(step.origin) == n and step.origin == tuple(range(1, n + 1)):
+        return after  # every cue where it was (most steps of a round that settles)
     found: list[list[int]] = [[] for _ in range(n)]
     for p, k in enumerate(step.origin):
         found[k - 1].extend(after[p])

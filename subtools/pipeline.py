@@ -46,8 +46,12 @@ class ProcessResult:
         return self.repaired.unresolved
 
     def summary(self) -> str:
-        # A count by input cue: the output cues need not be found for it.
-        changes = self.lineage.changes(outputs=False) if self.lineage is not None else []
+        # A count by input cue needs no output numbers: they are used if already found
+        # (cached_property keeps them in the instance's __dict__), never looked for.
+        if "changes" in self.__dict__ or self.lineage is None:
+            changes = self.changes
+        else:
+            changes = self.lineage.changes(outputs=False)
         text = summarize(changes, self.unresolved)
         if self.wrapped.rewrapped:
             n = self.wrapped.rewrapped
