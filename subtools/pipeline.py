@@ -24,8 +24,9 @@ _SETTLE_ROUNDS = 4
 
 @dataclass(frozen=True)
 class ProcessResult:
-    """The finished track, the input number of each of its cues, the first wrap and the
-    last repair, and (from :attr:`changes`) what every step changed."""
+    """The finished track, the input number of each of its cues, the first wrap pass
+    (``rewrapped`` counts the cues whose lines alone changed) and the last repair, and
+    (from :attr:`changes`) what every step changed."""
 
     track: Track
     origin: tuple[int, ...]
