@@ -236,16 +236,21 @@ class _Pieces:
     at most ``reach`` of the prefix sums (its share of the time).  A single token is
     always a piece."""
 
-    __slots__ = ("limit", "lines", "reach", "tk")
+    __slots__ = ("ends", "limit", "lines", "reach", "tk")
 
     def __init__(self, tk: Tokens, limit: int, lines: int, reach: float) -> None:
         self.tk, self.limit, self.lines, self.reach = tk, limit, lines, reach
+        # The ends already found: the layers' edges are asked for again by the cuts.
+        self.ends: dict[int, int] = {}
 
     def end(self, a: int) -> int:
         """The end of the longest piece from token ``a``."""
-        tk = self.tk
-        time_end = bisect_right(tk.pre, tk.pre[a] + self.reach, a + 1) - 1
-        return max(min(tk.lines_end(a, self.limit, self.lines), time_end), a + 1)
+        b = self.ends.get(a)
+        if b is None:
+            tk = self.tk
+            time_end = bisect_right(tk.pre, tk.pre[a] + self.reach, a + 1) - 1
+            b = self.ends[a] = max(min(tk.lines_end(a, self.limit, self.lines), time_end), a + 1)
+        return b
 
     def start(self, b: int) -> int:
         """The start of the longest piece ending before token ``b``."""
@@ -263,8 +268,11 @@ class _Pieces:
         while ahead[-1] < n:
             ahead.append(self.end(ahead[-1]))
         behind = [n]
-        for _ in range(len(ahead) - 1):
+        # The first cut is the start (one piece from it reaches every position of the
+        # second layer, as that layer ends where the first piece ends).
+        for _ in range(len(ahead) - 2):
             behind.append(self.start(behind[-1]))
+        behind.append(0)
         behind.reverse()
         return [range(lo, hi + 1) for lo, hi in zip(behind, ahead, strict=True)]
 
@@ -273,6 +281,7 @@ def _cheapest_cuts(tk: Tokens, pieces: _Pieces) -> list[int]:
     """The cheapest cuts into the fewest pieces: a shortest path from layer to layer of
     :meth:`_Pieces.layers` (a few positions per cut), so the work is linear in the text."""
     pre = tk.pre
+    score, toks, spaced = tk.rules.score, tk.toks, tk.spaced  # tk.score(j), without a call
     layers = pieces.layers()
     target = pre[tk.n] / (len(layers) - 1)
     per_unit = _BALANCE / target
@@ -283,7 +292,10 @@ def _cheapest_cuts(tk: Tokens, pieces: _Pieces) -> list[int]:
         js = list(before)
         # Every piece into the end fits (the layers are where the fewest pieces go).
         fars = [tk.n] * len(js) if layer is last else [pieces.end(j) for j in js]
-        entry = [(j, pre[j] + target, cost[j] + (tk.score(j) if j else 0)) for j in js]
+        entry = [
+            (j, pre[j] + target, cost[j] + (score(toks[j - 1], toks[j], spaced[j] == 1) if j else 0))
+            for j in js
+        ]
         for i in layer:
             # The pieces that may end at i start from a run of the layer before (the
             # longest piece from each start grows with the start).

@@ -139,9 +139,11 @@ class Tokens:
 
     def line_end(self, a: int, limit: int) -> int:
         """The end of the longest line from token ``a`` within ``limit`` (at least one token)."""
-        pre = self.pre
+        pre, spaced = self.pre, self.spaced
         b = bisect_right(pre, pre[a] + limit + 1, a + 1) - 1
-        while b > a and self.width(a, b) > limit:
+        # The bisection counts a separator after the line, so only a line that ends
+        # without one (inside a CJK run) can be over the limit.
+        while b > a and not spaced[b] and self.width(a, b) > limit:
             b -= 1
         return b if b > a else a + 1
 
