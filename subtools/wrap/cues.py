@@ -280,40 +280,38 @@ class _Pieces:
 def _cheapest_cuts(tk: Tokens, pieces: _Pieces) -> list[int]:
     """The cheapest cuts into the fewest pieces: a shortest path from layer to layer of
     :meth:`_Pieces.layers` (a few positions per cut), so the work is linear in the text."""
-    pre = tk.pre
+    pre, n = tk.pre, tk.n
     score, toks, spaced = tk.rules.score, tk.toks, tk.spaced  # tk.score(j), without a call
     layers = pieces.layers()
-    target = pre[tk.n] / (len(layers) - 1)
+    target = pre[n] / (len(layers) - 1)
     per_unit = _BALANCE / target
-    cost = {0: 0.0}
-    back: dict[int, int] = {}
-    last = layers[-1]
+    inf = float("inf")
+    costs = [0.0]
+    backs: list[list[int]] = []
     for before, layer in itertools.pairwise(layers):
-        js = list(before)
-        # Every piece into the end fits (the layers are where the fewest pieces go).
-        fars = [tk.n] * len(js) if layer is last else [pieces.end(j) for j in js]
-        entry = [
-            (j, pre[j] + target, cost[j] + (score(toks[j - 1], toks[j], spaced[j] == 1) if j else 0))
-            for j in js
-        ]
-        for i in layer:
-            # The pieces that may end at i start from a run of the layer before (the
-            # longest piece from each start grows with the start).
-            best = None
-            for j, even, base in entry[bisect_left(fars, i) : bisect_left(js, i)]:
+        lo, hi = layer.start, layer.stop - 1
+        into: list[float] = [inf] * len(layer)
+        back = [0] * len(layer)
+        # Each start's pieces reach a run of this layer (the layers do not overlap, and
+        # every piece into the end fits: the layers are where the fewest pieces go).
+        # Over the starts in order, the first of equal costs wins.
+        for j, cost in zip(before, costs):
+            base = cost + (score(toks[j - 1], toks[j], spaced[j] == 1) if j else 0)
+            even = pre[j] + target
+            for i in range(lo, (hi if hi == n else min(pieces.end(j), hi)) + 1):
                 c = base + abs(pre[i] - even) * per_unit
                 if i - j <= 2:
                     c += _TINY
-                if best is None or c < best:
-                    best, back[i] = c, j
-            if best is not None:
-                cost[i] = best
+                if c < into[i - lo]:
+                    into[i - lo], back[i - lo] = c, j
+        costs = into
+        backs.append(back)
     cuts = []
-    i = tk.n
-    while i:
-        i = back[i]
+    i = n
+    for m in range(len(backs) - 1, 0, -1):
+        i = backs[m][i - layers[m + 1].start]
         cuts.append(i)
-    return cuts[-2::-1]
+    return cuts[::-1]
 
 
 # -- times -----------------------------------------------------------------------------
