@@ -79,14 +79,17 @@ def wrap_cues(
     out: list[Cue] = []
     out_origin: list[int] = []
     rewrapped = 0
+    limit, lines = prof.max_chars, prof.max_lines
     for number, cue in zip(numbers, track.cues, strict=True):
-        pieces = [cue]
-        if not _already_fits(cue.text, prof.max_chars, prof.max_lines):
-            pieces = _wrap_cue(cue, prof, rules)
-            if len(pieces) > 1:
-                changes.append(Change(number, "text", cue.text, [p.text for p in pieces], "split"))
-            elif pieces[0] != cue:
-                rewrapped += 1
+        if _already_fits(cue.text, limit, lines):
+            out.append(cue)
+            out_origin.append(number)
+            continue
+        pieces = _wrap_cue(cue, prof, rules)
+        if len(pieces) > 1:
+            changes.append(Change(number, "text", cue.text, [p.text for p in pieces], "split"))
+        elif pieces[0] != cue:
+            rewrapped += 1
         out.extend(pieces)
         out_origin.extend([number] * len(pieces))
     return WrapResult(track.with_cues(out), changes, tuple(out_origin), rewrapped=rewrapped)
