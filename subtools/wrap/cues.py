@@ -88,7 +88,7 @@ def wrap_cues(
         pieces = _wrap_cue(cue, prof, rules)
         if len(pieces) > 1:
             changes.append(Change(number, "text", cue.text, [p.text for p in pieces], "split"))
-        elif pieces[0] != cue:
+        elif pieces[0].text != cue.text or pieces[0] != cue:  # the text first: quicker
             rewrapped += 1
         out.extend(pieces)
         out_origin.extend([number] * len(pieces))

@@ -100,7 +100,7 @@ class Tokens:
         """
         words = text.split()
         if text.isascii():  # a shortcut: ASCII has no wide characters, the same tokens
-            return cls(words, rules=rules)
+            return cls(words, None, None, rules)
         toks: list[str] = []
         spaced: list[int] = []
         for word in words:
@@ -211,8 +211,9 @@ def _two_line_break(tk: Tokens, a: int, b: int, limit: int) -> int | None:
     best_key: tuple[int, int, bool] | None = None
     best = None
     score, toks = tk.rules.score, tk.toks  # tk.score(i), without a call in between
+    start, end = pre[a], pre[b] - spaced[b]
     for i in range(lo, hi + 1):
-        top, bottom = pre[i] - pre[a] - spaced[i], pre[b] - pre[i] - spaced[b]  # widths
+        top, bottom = pre[i] - start - spaced[i], end - pre[i]  # the lines' widths
         if top > limit or bottom > limit:
             continue
         key = (score(toks[i - 1], toks[i], spaced[i] == 1), abs(top - bottom), top > bottom)
