@@ -298,7 +298,7 @@ def _cheapest_cuts(tk: Tokens, pieces: _Pieces) -> list[int]:
         # Each start's pieces reach a run of this layer (the layers do not overlap, and
         # every piece into the end fits: the layers are where the fewest pieces go).
         # Over the starts in order, the first of equal costs wins.
-        for j, cost in zip(before, costs):
+        for j, cost in zip(before, costs, strict=True):
             base = cost + (score(toks[j - 1], toks[j], spaced[j] == 1) if j else 0)
             even = pre[j] + target
             for i in range(lo, (hi if hi == n else min(pieces.end(j), hi)) + 1):
