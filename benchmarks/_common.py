@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import compileall
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -80,3 +82,27 @@ def interleaved(
     if cpu is not None:
         cpu.update({k: statistics.median(v) for k, v in cpus.items()})
     return {k: statistics.median(v) for k, v in times.items()}
+
+
+def instructions(cmd: list[str]) -> int:
+    """Instructions one run of the command executes, as valgrind counts them (string
+    hashing fixed, so that the count repeats exactly)."""
+    if shutil.which("valgrind") is None:
+        sys.exit("--instructions needs valgrind")
+    valgrind = [
+        "valgrind",
+        "--tool=cachegrind",
+        "--cache-sim=no",
+        "--cachegrind-out-file=/dev/null",
+    ]
+    proc = subprocess.run(
+        [*valgrind, *cmd],
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    m = re.search(r"I\s+refs:\s+([\d,]+)", proc.stderr)
+    if m is None:
+        sys.exit(f"no instruction count in valgrind's report:\n{proc.stderr}")
+    return int(m.group(1).replace(",", ""))

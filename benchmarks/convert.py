@@ -15,10 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import re
-import shutil
-import subprocess
 import sys
 import tempfile
 from datetime import timedelta
@@ -30,6 +26,7 @@ from _common import (
     PYSUBS2_CONVERT,
     TRANSCRIPTS,
     compile_project,
+    instructions,
     interleaved,
     median_time,
     need,
@@ -124,30 +121,6 @@ def main() -> None:
             print(f"  {name:24s} {n / 1e6:7.1f} M instructions")
         share = counted["subtools convert --raw"] / counted["pysubs2 script"]
         print(f"  subtools/pysubs2 in instructions = {share:.3f}")
-
-
-def instructions(cmd: list[str]) -> int:
-    """Instructions one run of the command executes, as valgrind counts them (string
-    hashing fixed, so that the count repeats exactly)."""
-    if shutil.which("valgrind") is None:
-        sys.exit("--instructions needs valgrind")
-    valgrind = [
-        "valgrind",
-        "--tool=cachegrind",
-        "--cache-sim=no",
-        "--cachegrind-out-file=/dev/null",
-    ]
-    proc = subprocess.run(
-        [*valgrind, *cmd],
-        env={**os.environ, "PYTHONHASHSEED": "0"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    m = re.search(r"I\s+refs:\s+([\d,]+)", proc.stderr)
-    if m is None:
-        sys.exit(f"no instruction count in valgrind's report:\n{proc.stderr}")
-    return int(m.group(1).replace(",", ""))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,11 @@
    (``load_from_whisper`` + ``save`` per row).
 2. ``subtools fix *.srt --out-dir D`` on the dataset as SRT files (one per row, written
    with ``--raw`` first) against a script that loads and saves them with pysubs2.
+
+``--instructions`` also counts, under valgrind (string hashing fixed, so the counts
+repeat exactly), the instructions of wrapping the dataset once in one process (its 50
+tracks deduped, then wrapped, minus the same run without the wrapping) and of a whole
+``convert --workers 1`` of it: figures that the machine's load does not move.
 """
 
 from __future__ import annotations
@@ -16,13 +21,33 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import PYSUBS2_CONVERT, TRANSCRIPTS, compile_project, interleaved, need, run_process
+from _common import (
+    PYSUBS2_CONVERT,
+    TRANSCRIPTS,
+    compile_project,
+    instructions,
+    interleaved,
+    need,
+    run_process,
+)
 
 RESAVE_PYSUBS2 = """
 import sys, pysubs2, pathlib
 out = sys.argv[1]
 for p in sys.argv[2:]:
     pysubs2.load(p).save(f"{out}/{pathlib.Path(p).name}")
+"""
+
+
+#: The dataset's tracks deduped, then wrapped once (with "wrap") or not.
+WRAP_ONCE = """
+import sys, subtools
+from subtools.dedupe import dedupe
+from subtools.wrap import wrap
+deduped = [dedupe(track) for track in subtools.load_all(sys.argv[1])]
+if sys.argv[2] == "wrap":
+    for d in deduped:
+        wrap(d.track, None, d.origin)
 """
 
 
@@ -42,6 +67,9 @@ def report(
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument(
+        "--instructions", action="store_true", help="also count instructions (valgrind)"
+    )
     args = ap.parse_args()
     compile_project()
     src = need(TRANSCRIPTS)
@@ -92,6 +120,17 @@ def main() -> None:
             cpu,
         )
         report(f"2. {len(files)} SRT files", whole, cpu, args.repeat, "below 1.00")
+
+        if args.instructions:
+            (d / "wrap_once.py").write_text(WRAP_ONCE)
+            once = [sys.executable, str(d / "wrap_once.py"), str(src)]
+            wrapping = instructions([*once, "wrap"]) - instructions([*once, "read"])
+            (d / "counted").mkdir()
+            convert = [*st, "convert", str(src), "--out-dir", str(d / "counted"), "--to", "srt"]
+            whole_process = instructions([*convert, "--workers", "1"])
+            print("3. instructions (valgrind):")
+            print(f"   wrapping the dataset once, in one process  {wrapping / 1e6:9,.0f} M")
+            print(f"   convert --workers 1, whole process         {whole_process / 1e6:9,.0f} M")
 
 
 if __name__ == "__main__":
