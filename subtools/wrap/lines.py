@@ -206,8 +206,10 @@ def line_breaks(tk: Tokens, a: int, b: int, limit: int, max_lines: int) -> list[
 def _two_line_break(tk: Tokens, a: int, b: int, limit: int) -> int | None:
     """The best break of tokens ``a:b`` into two lines within the limit, if any."""
     pre, spaced = tk.pre, tk.spaced
+    # The candidates: from the first whose bottom line fits to the last whose top line
+    # may (the test below decides, for a line ending inside a CJK run).
     lo = max(a + 1, bisect_left(pre, pre[b] - spaced[b] - limit))
-    hi = min(b - 1, tk.line_end(a, limit))
+    hi = min(b - 1, bisect_right(pre, pre[a] + limit + 1) - 1)
     best_key: tuple[int, int, bool] | None = None
     best = None
     score, toks = tk.rules.score, tk.toks  # tk.score(i), without a call in between
