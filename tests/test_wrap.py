@@ -16,7 +16,7 @@ from subtools import Cue, Track, Word
 from subtools.pipeline import process
 from subtools.style import BBC, NETFLIX, PROFILES, YOUTUBE, Profile, get_profile
 from subtools.wrap import Tokens, best_lines, split_cue, split_points, text_width, wrap, wrap_text
-from subtools.wrap.cues import _Pieces
+from subtools.wrap.cues import _BALANCE, _TINY, _cheapest_cuts, _Pieces
 from subtools.wrap.rules import BAD_LINE_ENDS, ENGLISH, FALLBACK, STRIP
 
 # -- line breaking -----------------------------------------------------------------------
@@ -297,6 +297,49 @@ def test_long_cue_takes_linear_work(n: int) -> None:
     tk = Tokens.of(" ".join(words[(i * i) % 6] for i in range(n)))
     layers = _Pieces(tk, 42, 2, float(tk.pre[tk.n])).layers()
     assert sum(len(a) * len(b) for a, b in itertools.pairwise(layers)) <= 20 * n
+
+
+def _cost_of(tk: Tokens, cuts: list[int], pieces: int) -> float:
+    """What the cut choice minimises, written out as its docstring says."""
+    edges = [0, *cuts, tk.n]
+    target = tk.pre[tk.n] / pieces
+    cost = sum(float(tk.score(c)) for c in cuts)
+    for a, b in itertools.pairwise(edges):
+        cost += abs(tk.pre[b] - tk.pre[a] - target) * _BALANCE / target
+        cost += _TINY if b - a <= 2 else 0
+    return cost
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["a", "the", "word", "sentence.", "so", "clause,", "x" * 9]),
+        min_size=2,
+        max_size=12,
+    ),
+    st.integers(8, 20),
+    st.integers(1, 3),
+    st.floats(0.2, 1.0),
+)
+def test_cuts_are_the_cheapest_of_all_cuttings(
+    words: list[str], limit: int, lines: int, share: float
+) -> None:
+    # Every cutting into the fewest pieces that each fit, tried one by one: none is
+    # cheaper than the one chosen, and the layers the search walks are in order.
+    tk = Tokens.of(" ".join(words))
+    pieces = _Pieces(tk, limit, lines, share * tk.pre[tk.n])
+    layers = pieces.layers()
+    assert layers[0] == range(1) and layers[-1] == range(tk.n, tk.n + 1)
+    assert all(a.stop <= b.start for a, b in itertools.pairwise(layers))
+    fewest = len(layers) - 1
+    chosen = _cheapest_cuts(tk, pieces)
+    every = [
+        list(cuts)
+        for cuts in itertools.combinations(range(1, tk.n), fewest - 1)
+        if all(b <= pieces.end(a) for a, b in itertools.pairwise([0, *cuts, tk.n]))
+    ]
+    assert chosen in every
+    assert _cost_of(tk, chosen, fewest) <= min(_cost_of(tk, c, fewest) for c in every) + 1e-9
 
 
 # -- the real dataset ---------------------------------------------------------------------
