@@ -3,16 +3,16 @@ boundaries only where the evidence for a new place is strong and local.
 
 A boundary that already sits on a speech edge of its kind (a start on an onset, an end
 on an offset, a join in a pause) stays where it is: a correct file is never made worse
-by a detector that places edges a little differently. A boundary that does not moves
-to the one clear candidate within the tolerance: an onset after a real pause (a start),
-an offset before one (an end), a pause (a join). It moves over silence only where both
+by a detector that places edges a little differently. A boundary that does not moves to
+the one clear candidate within the tolerance: an onset after a real pause (a start), an
+offset before one (an end), a pause (a join). It moves over silence only where both
 detectors hear none and the audio is quiet: people put boundaries on a breath or a
 trailing sound that a detector does not call speech. A boundary inside speech moves to
 the nearest edge after a pause, either way; it never takes speech that the next (or
-previous) cue holds. In a file whose cues have gaps, two
-cues that touch are two boundaries; a join is one only in a file written without gaps.
-With word timings (``align --words``) a cue's boundaries are its first word's start and
-its last word's end, unless that word is a hesitation.
+previous) cue holds. In a file whose cues have gaps, two cues that touch are two
+boundaries; a join is one only in a file written without gaps. With word timings
+(``align --words``) a cue's boundaries are its first word's start and its last word's
+end, unless that word is a hesitation.
 
 Whatever the evidence says, the result keeps the cues in order, never overlapping, and
 no cue is made shorter than the minimum duration (or than it was)."""
