@@ -210,16 +210,18 @@ def _size(job: Job | Rows) -> int:
 
 @dataclass(frozen=True)
 class _Work:
-    """:func:`_run_job` with its settings, as a worker is sent it."""
+    """:func:`run_job` with its settings, as a worker is sent it."""
 
     recipe: Recipe
     lenient: bool
 
     def __call__(self, job: Job | Rows) -> list[Outcome]:
-        return _run_job(job, self.recipe, self.lenient)
+        return run_job(job, self.recipe, self.lenient)
 
 
-def _run_job(job: Job | Rows, recipe: Recipe, lenient: bool) -> list[Outcome]:
+def run_job(job: Job | Rows, recipe: Recipe, lenient: bool) -> list[Outcome]:
+    """What comes of one job in this process, track by track (the first error ends the
+    list): the work of a local worker and of a Dask partition alike."""
     warnings: list[ParseError] = []
     out: list[Outcome] = []
     try:

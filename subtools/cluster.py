@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .batch import Done, Failed, Outcome, Recipe, _run_job, columns_for
+from .batch import Done, Failed, Outcome, Recipe, columns_for, run_job
 from .dataset import Names, jsonl_windows, open_parquet, parquet_windows
 from .errors import ParseError, UsageError
 from .fileio import atomic_write
@@ -101,7 +101,7 @@ def convert_part(part: Partition, recipe: Recipe, lenient: bool, folder: str) ->
         windows = jsonl_windows(part.source, start=part.start, end=part.end, tally=tally)
     out = PartDone()
     for window in windows:
-        for done in _run_job(window, recipe, lenient):
+        for done in run_job(window, recipe, lenient):
             if isinstance(done, Done) and done.text is not None:
                 path = os.path.join(folder, f"{part.index}-{len(out.done)}{ext}")
                 atomic_write(path, done.text)

@@ -126,14 +126,14 @@ def test_jobs_are_read_a_window_ahead_at_most() -> None:
 def test_a_bug_in_a_worker_is_raised_here(tmp_path: Path, monkeypatch) -> None:
     jobs = _jobs(_dataset(tmp_path))
     parent = os.getpid()
-    real = batch._run_job
+    real = batch.run_job
 
     def flaky(job: batch.Job | Rows, recipe: batch.Recipe, lenient: bool) -> list[batch.Outcome]:
         if os.getpid() != parent:
             raise RuntimeError("bug")
         return real(job, recipe, lenient)
 
-    monkeypatch.setattr(batch, "_run_job", flaky)
+    monkeypatch.setattr(batch, "run_job", flaky)
     results = batch.run(jobs, batch.Recipe("srt", get_profile("netflix")), workers=2)
     with pytest.raises(RuntimeError, match="bug"):
         list(results)
@@ -143,14 +143,14 @@ def test_a_bug_in_a_worker_is_raised_here(tmp_path: Path, monkeypatch) -> None:
 def test_a_worker_that_dies_is_an_error_not_a_hang(tmp_path: Path, monkeypatch) -> None:
     jobs = _jobs(_dataset(tmp_path))
     parent = os.getpid()
-    real = batch._run_job
+    real = batch.run_job
 
     def dying(job: batch.Job | Rows, recipe: batch.Recipe, lenient: bool) -> list[batch.Outcome]:
         if os.getpid() != parent:
             os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer does
         return real(job, recipe, lenient)
 
-    monkeypatch.setattr(batch, "_run_job", dying)
+    monkeypatch.setattr(batch, "run_job", dying)
     results = batch.run(jobs, batch.Recipe("srt", get_profile("netflix")), workers=2)
     with pytest.raises(SubtoolsError, match="worker process died"):
         list(results)
