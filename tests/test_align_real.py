@@ -249,3 +249,39 @@ def test_cli_words_times_the_words_and_fixes_from_them(tmp_path: Path) -> None:
     assert within(fixed, truth) >= 0.75 > within(damaged, truth)
     for a, b in itertools.pairwise(fixed):
         assert a.end <= b.start
+
+
+def test_a_tie_goes_to_the_kind_consistent_with_itself() -> None:
+    """Babble under a meeting: the boundaries peak far off with halves that disagree,
+    the loudness finds the shift with halves that agree. Before, the more trusted kind
+    won every tie."""
+    from subtools.media.alignment import Estimate, decide
+
+    estimates = [
+        Estimate("boundaries", 34_810, 0.17, False),
+        Estimate("activity", -31_190, 0.04, False),
+        Estimate("loudness", -3_120, 0.41, True),
+    ]
+    decision = decide(estimates)
+    assert decision.offset_ms == -3_120
+    assert decision.agreeing == ("loudness",)
+
+
+def test_a_kind_alone_is_not_applied_when_another_nearly_agrees() -> None:
+    """A jittered file: each kind lands somewhere near zero, none with another. The one
+    whose halves agree is the answer, but applying it would move every cue for an
+    offset the other kinds place 120 ms away."""
+    from subtools.media.alignment import Estimate, decide
+
+    ragged = [
+        Estimate("boundaries", 160, 0.51, False),
+        Estimate("activity", 40, 0.78, True),
+        Estimate("loudness", -90, 0.31, False),
+    ]
+    decision = decide(ragged)
+    assert decision.offset_ms == 40 and decision.confidence > 0.9
+    assert not decision.applied and "near" in decision.reason
+    # A contradiction far away is noise, not a near miss: gapless cues, where the
+    # loudness is lost, are still moved by their boundaries alone.
+    far = [Estimate("boundaries", -3_200, 0.57, True), Estimate("loudness", -7_430, 0.15, False)]
+    assert decide(far).applied

@@ -62,6 +62,10 @@ AGREE_MS = 60
 #: than this share of its height names no offset of its own: two lags are near equal
 #: there. On a tie of support it yields to a kind that does.
 DISTINCT_CLARITY = 0.05
+#: A kind found alone is not applied when another kind with a distinct peak lands this
+#: close to it (but not within :data:`AGREE_MS`): near misses say that the cues are
+#: ragged against the speech (jittered), not shifted as a whole.
+NEAR_MISS_MS = 500
 #: A drift must beat "no drift" by this share of its score to be chosen.
 DRIFT_MARGIN = 0.15
 #: A drift's best peak must stand out at least this clearly (noise makes false ones).
@@ -273,9 +277,9 @@ def estimate(
 
 
 def decide(estimates: list[Estimate]) -> Decision:
-    """The offset most kinds agree on (on a tie, a kind whose peak is distinct over one
-    that is not, then the more trusted kind), how likely it is right, and whether to
-    apply it.
+    """The offset most kinds agree on (on a tie, a kind whose peak is distinct and whose
+    halves agree, then one whose peak is distinct, then the more trusted kind), how
+    likely it is right, and whether to apply it.
 
     >>> both = [Estimate("boundaries", -3190, 0.8, True), Estimate("loudness", -3210, 0.6, True)]
     >>> d = decide(both)
@@ -287,6 +291,13 @@ def decide(estimates: list[Estimate]) -> Decision:
     >>> flat = [Estimate("boundaries", 6210, 0.01, False), Estimate("loudness", 1710, 0.4, False)]
     >>> decide(flat).offset_ms
     1710
+    >>> steady = [Estimate("boundaries", 34810, 0.17, False),
+    ...           Estimate("loudness", -3120, 0.41, True)]
+    >>> decide(steady).offset_ms
+    -3120
+    >>> ragged = [Estimate("activity", 40, 0.78, True), Estimate("boundaries", 160, 0.51, False)]
+    >>> decide(ragged).applied
+    False
     """
     if not estimates:
         return Decision(0, 0.0, False, "no evidence: too few cues or boundaries")
@@ -294,11 +305,20 @@ def decide(estimates: list[Estimate]) -> Decision:
     def support(e: Estimate) -> list[Estimate]:
         return [f for f in estimates if abs(f.offset_ms - e.offset_ms) <= AGREE_MS]
 
-    # The most support wins; among equals a distinct peak, then the most trusted kind
-    # (the list's order).
+    def distinct(e: Estimate) -> bool:
+        return e.clarity >= DISTINCT_CLARITY
+
+    # The most support wins; among equals a distinct peak that each half of the cues
+    # finds too (an answer consistent with itself), then a distinct peak, then the most
+    # trusted kind (the list's order).
     best = max(
         estimates,
-        key=lambda e: (len(support(e)), e.clarity >= DISTINCT_CLARITY, -estimates.index(e)),
+        key=lambda e: (
+            len(support(e)),
+            distinct(e) and e.halves_agree,
+            distinct(e),
+            -estimates.index(e),
+        ),
     )
     agreeing = support(best)
     offset = round(float(np.median([e.offset_ms for e in agreeing])))
@@ -314,6 +334,14 @@ def decide(estimates: list[Estimate]) -> Decision:
         return Decision(offset, confidence, False, why, names)
     if len(agreeing) < 2 and not any(e.halves_agree for e in agreeing):
         why = "not applied: one kind of evidence alone, and its halves disagree"
+        return Decision(offset, confidence, False, why, names)
+    near = [
+        e
+        for e in estimates
+        if e not in agreeing and distinct(e) and abs(e.offset_ms - offset) <= NEAR_MISS_MS
+    ]
+    if len(agreeing) < 2 and near:
+        why = f"not applied: {near[0].kind} finds {near[0].offset_ms:+d} ms, near but not the same"
         return Decision(offset, confidence, False, why, names)
     return Decision(offset, confidence, True, f"applied: {', '.join(names)} agree", names)
 
