@@ -16,7 +16,14 @@ from subtools import Cue, Track, Word
 from subtools.pipeline import process
 from subtools.style import BBC, NETFLIX, PROFILES, YOUTUBE, Profile, get_profile
 from subtools.wrap import Tokens, best_lines, split_cue, split_points, text_width, wrap, wrap_text
-from subtools.wrap.cues import _BALANCE, _TINY, _cheapest_cuts, _Pieces
+from subtools.wrap.cues import (
+    _BALANCE,
+    _TINY,
+    _cheapest_cut,
+    _cheapest_cuts,
+    _layered_cuts,
+    _Pieces,
+)
 from subtools.wrap.rules import BAD_LINE_ENDS, ENGLISH, FALLBACK, STRIP
 
 # -- line breaking -----------------------------------------------------------------------
@@ -310,24 +317,29 @@ def _cost_of(tk: Tokens, cuts: list[int], pieces: int) -> float:
     return cost
 
 
+def _pieces_of(words: list[str], limit: int, lines: int, share: float) -> _Pieces:
+    tk = Tokens.of(" ".join(words))
+    return _Pieces(tk, limit, lines, share * tk.pre[tk.n])
+
+
+def _cut_cases(
+    vocabulary: list[str], most_words: int, most_columns: int, least_share: float
+) -> st.SearchStrategy[_Pieces]:
+    """Texts of the vocabulary's words, cut for random limits and shares of the time."""
+    words = st.lists(st.sampled_from(vocabulary), min_size=2, max_size=most_words)
+    limits, lines = st.integers(8, most_columns), st.integers(1, 3)
+    return st.builds(_pieces_of, words, limits, lines, st.floats(least_share, 1.0))
+
+
+_WORDS = ["a", "the", "word", "sentence.", "so", "clause,", "x" * 9]
+
+
 @settings(max_examples=300, deadline=None)
-@given(
-    st.lists(
-        st.sampled_from(["a", "the", "word", "sentence.", "so", "clause,", "x" * 9]),
-        min_size=2,
-        max_size=12,
-    ),
-    st.integers(8, 20),
-    st.integers(1, 3),
-    st.floats(0.2, 1.0),
-)
-def test_cuts_are_the_cheapest_of_all_cuttings(
-    words: list[str], limit: int, lines: int, share: float
-) -> None:
+@given(_cut_cases(_WORDS, 12, 20, 0.2))
+def test_cuts_are_the_cheapest_of_all_cuttings(pieces: _Pieces) -> None:
     # Every cutting into the fewest pieces that each fit, tried one by one: none is
     # cheaper than the one chosen, and the layers the search walks are in order.
-    tk = Tokens.of(" ".join(words))
-    pieces = _Pieces(tk, limit, lines, share * tk.pre[tk.n])
+    tk = pieces.tk
     layers = pieces.layers()
     assert layers[0] == range(1) and layers[-1] == range(tk.n, tk.n + 1)
     assert all(a.stop <= b.start for a, b in itertools.pairwise(layers))
@@ -340,6 +352,16 @@ def test_cuts_are_the_cheapest_of_all_cuttings(
     ]
     assert chosen in every
     assert _cost_of(tk, chosen, fewest) <= min(_cost_of(tk, c, fewest) for c in every) + 1e-9
+
+
+@settings(max_examples=500, deadline=None)
+@given(_cut_cases([*_WORDS, "字幕です。", "é"], 40, 42, 0.3))
+def test_the_one_cut_search_is_the_layered_search(pieces: _Pieces) -> None:
+    # Two pieces: the outward search with its early stop picks what the full layered
+    # search picks, ties included (repeated words make many equal costs).
+    layers = pieces.layers()
+    assume(len(layers) == 3)
+    assert [_cheapest_cut(pieces.tk, layers[1])] == _layered_cuts(pieces.tk, pieces, layers)
 
 
 # -- the real dataset ---------------------------------------------------------------------
