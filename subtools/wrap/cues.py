@@ -282,10 +282,15 @@ class _Pieces:
 
 def _cheapest_cuts(tk: Tokens, pieces: _Pieces) -> list[int]:
     """The cheapest cuts into the fewest pieces (see :func:`split_points`)."""
-    layers = pieces.layers()
-    if len(layers) == 3:  # two pieces, as most cut cues are
-        return [_cheapest_cut(tk, layers[1])]
-    return _layered_cuts(tk, pieces, layers)
+    first_end = pieces.end(0)
+    if first_end < tk.n:
+        # Two pieces, as most cut cues are: where the longest last piece starts is at or
+        # before where the longest first one ends; the cuts between are :meth:`layers`'
+        # middle layer, without the layers' walk.
+        last_start = pieces.start(tk.n)
+        if last_start <= first_end:
+            return [_cheapest_cut(tk, range(last_start, first_end + 1))]
+    return _layered_cuts(tk, pieces, pieces.layers())
 
 
 def _cheapest_cut(tk: Tokens, layer: range) -> int:
