@@ -127,7 +127,7 @@ def _wrap_cue(cue: Cue, prof: Profile, rules: BreakRules) -> list[Cue]:
     breaks = line_breaks(tk, 0, tk.n, prof.max_chars, prof.max_lines)
     if breaks is not None:
         if not breaks or cue.end - cue.start <= prof.max_duration:
-            text = "\n".join(tk.join(a, b) for a, b in itertools.pairwise([0, *breaks, tk.n]))
+            text = "\n".join(tk.lines(0, tk.n, breaks))
             return [Cue(cue.start, cue.end, text, cue.words)]
         if len(breaks) == 1 and not cue.words:
             pieces = _lines_as_cues(cue, tk, breaks[0], prof)

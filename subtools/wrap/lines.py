@@ -133,6 +133,12 @@ class Tokens:
             out.append(toks[i])
         return "".join(out)
 
+    def lines(self, a: int, b: int, breaks: list[int]) -> list[str]:
+        """Tokens ``a:b`` as lines, each of ``breaks`` starting one."""
+        if len(breaks) == 1:  # two lines, as most are: no pairs to build
+            return [self.join(a, breaks[0]), self.join(breaks[0], b)]
+        return [self.join(i, j) for i, j in pairwise([a, *breaks, b])]
+
     def score(self, i: int) -> int:
         """How good a break before token ``i`` is (lower is better), by the rules."""
         return self.rules.score(self.toks[i - 1], self.toks[i], self.spaced[i] == 1)
@@ -186,7 +192,7 @@ def best_lines(tk: Tokens, a: int, b: int, limit: int, max_lines: int) -> list[s
     breaks = line_breaks(tk, a, b, limit, max_lines)
     if breaks is None:  # more lines than asked for: as few as hold the text
         breaks = _many_lines(tk, a, b, limit)
-    return [tk.join(i, j) for i, j in pairwise([a, *breaks, b])]
+    return tk.lines(a, b, breaks)
 
 
 def line_breaks(tk: Tokens, a: int, b: int, limit: int, max_lines: int) -> list[int] | None:
@@ -208,8 +214,8 @@ def _two_line_break(tk: Tokens, a: int, b: int, limit: int) -> int | None:
     pre, spaced = tk.pre, tk.spaced
     # The candidates: from the first whose bottom line fits to the last whose top line
     # may (the test below decides, for a line ending inside a CJK run).
-    lo = max(a + 1, bisect_left(pre, pre[b] - spaced[b] - limit))
-    hi = min(b - 1, bisect_right(pre, pre[a] + limit + 1) - 1)
+    lo = bisect_left(pre, pre[b] - spaced[b] - limit, a + 1, b)
+    hi = bisect_right(pre, pre[a] + limit + 1, a + 1, b) - 1
     best_key: tuple[int, int, bool] | None = None
     best = None
     score, toks = tk.rules.score, tk.toks  # tk.score(i), without a call in between
