@@ -105,23 +105,25 @@ def run(args: argparse.Namespace) -> int:
     speech = pending.result()
 
     result = align(track, speech, max_offset_ms=round(args.max_offset * 1000))
-    words = None
+    timed = None
     if args.words:
         from subtools.media.wordtimes import word_times
 
-        words, note = word_times(track, result, media)
-        if note:
-            say(note)
+        timed = word_times(track, result, media)
+        if timed.note:
+            say(timed.note)
 
     if args.json:
         report = result.to_dict()
-        if words is not None:
+        if timed is not None:
             report["words"] = [
                 None
                 if ws is None
                 else [{"start_ms": w.start, "end_ms": w.end, "text": w.text} for w in ws]
-                for ws in words
+                for ws in timed.cues
             ]
+            report["words_note"] = timed.note
+            report["word_slack_ms"] = timed.slack_ms
         json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
@@ -133,7 +135,14 @@ def run(args: argparse.Namespace) -> int:
         atomic_write(args.html, render(track, result, speech, title=args.subs))
         say(f"wrote {args.html}")
     if args.fix:
-        fixed = fix(track, result, speech, tolerance_ms=args.tolerance, words=words)
+        fixed = fix(
+            track,
+            result,
+            speech,
+            tolerance_ms=args.tolerance,
+            words=timed.cues if timed else None,
+            word_slack_ms=timed.slack_ms if timed else 0,
+        )
         assert fmt is not None
         write_output(get_format(fmt).write_text(fixed.track), args.output)
         how = (

@@ -23,6 +23,7 @@ import subtools
 from subtools import Cue, Track, Word
 from subtools.media import SileroDetector, Speech, align, analyse, fix
 from subtools.media.decode import ffmpeg_exe, pcm_chunks
+from subtools.media.wordtimes import narrowband
 
 from .conftest import moved, run_cli
 from .synth import write_wav
@@ -234,6 +235,7 @@ def test_cli_words_times_the_words_and_fixes_from_them(tmp_path: Path) -> None:
     res = run_cli("align", str(subs), media, "--words", "--json", "--fix", "-o", str(out))
     assert res.code == 0, res.err
     report = json.loads(res.out)
+    assert report["word_slack_ms"] == 0  # wide-band audio: the words are precise
     timed = [w for ws in report["words"] if ws for w in ws]
     assert len(timed) >= 0.8 * len(ref["words"])
     starts: dict[str, list[int]] = {}
@@ -249,6 +251,28 @@ def test_cli_words_times_the_words_and_fixes_from_them(tmp_path: Path) -> None:
     assert within(fixed, truth) >= 0.75 > within(damaged, truth)
     for a, b in itertools.pairwise(fixed):
         assert a.end <= b.start
+
+
+def test_telephone_band_audio_is_told_apart(tmp_path: Path) -> None:
+    """The monologue's start as a phone line carries it (8 kHz, as a .wav at 8 kHz)."""
+    phone = tmp_path / "phone.wav"
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-i",
+            str(DATA / "monologue-start.opus"),
+            "-ar",
+            "8000",
+            str(phone),
+        ],
+        check=True,
+    )
+    wide = np.frombuffer(b"".join(pcm_chunks(str(DATA / "monologue-start.opus"))), np.int16)
+    narrow = np.frombuffer(b"".join(pcm_chunks(str(phone))), np.int16)
+    assert not narrowband(wide)
+    assert narrowband(narrow)
 
 
 def test_a_tie_goes_to_the_kind_consistent_with_itself() -> None:

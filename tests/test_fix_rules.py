@@ -121,6 +121,23 @@ def test_a_hesitation_does_not_place_a_boundary_and_words_keep_a_start() -> None
     assert out[2] == (7050, 7050 + 833)
 
 
+def test_loose_words_move_a_boundary_near_them_only_halfway() -> None:
+    # Speech that runs on (a phone call's turns): no edge near the boundaries, so only
+    # the words can place them.
+    speech = speech_of([(1000, 12_000)], 14_000)
+    cues = [(1000, 4000), (4000, 8000), (8000, 12_000)]
+    words: list[tuple[Word, ...] | None] = [
+        (Word(1000, 1500, "one"), Word(3500, 3880, "two")),
+        (Word(3880, 4500, "three"), Word(7000, 7600, "four")),
+        (Word(7600, 8000, "five"), Word(11_500, 12_000, "six")),
+    ]
+    # Precise words (wide-band audio) place the join; loose ones, 120 ms and 400 ms
+    # from it, move it halfway and all the way.
+    assert fixed(cues, speech, words=words)[:2] == [(1000, 3880), (3880, 7600)]
+    loose = fixed(cues, speech, words=words, word_slack_ms=250)
+    assert loose[:2] == [(1000, 3940), (3940, 7600)]
+
+
 @given(
     edges=st.lists(st.integers(0, 3000), min_size=2, max_size=40, unique=True),
     heard=st.lists(st.tuples(st.integers(0, 3000), st.integers(1, 400)), max_size=8),

@@ -12,7 +12,8 @@ the nearest edge after a pause, either way; it never takes speech that the next 
 previous) cue holds. In a file whose cues have gaps, two cues that touch are two
 boundaries; a join is one only in a file written without gaps. With word timings
 (``align --words``) a cue's boundaries are its first word's start and its last word's
-end, unless that word is a hesitation.
+end, unless that word is a hesitation; where the words' times are known to be loose
+(telephone-band audio), a word near its boundary moves it only halfway.
 
 Whatever the evidence says, the result keeps the cues in order, never overlapping, and
 no cue is made shorter than the minimum duration (or than it was)."""
@@ -253,11 +254,15 @@ def fix(
     tolerance_ms: int = 500,
     min_duration_ms: int = 833,
     words: Sequence[tuple[Word, ...] | None] | None = None,
+    word_slack_ms: int = 0,
 ) -> FixResult:
     """Apply the drift and offset when the check is confident, then move boundaries
     to speech edges where the evidence is strong and local (see the module's text).
 
     ``words``: per cue (in track order), word timings in media time, or None.
+    ``word_slack_ms``: how far off the words' times may be on this audio (see
+    :class:`~subtools.media.wordtimes.WordTimes`); a boundary within it of its word
+    moves halfway to the word, as neither is the better evidence.
     """
     applied = alignment.applied
     mapped = [
@@ -277,7 +282,7 @@ def fix(
                     (1, ws[-1], edges.offsets, ws[-1].end),
                 ):
                     if not _hesitation(word.text):
-                        new[i][side] = _by_word(edge_times, new[i][side], at)
+                        new[i][side] = _by_word(edge_times, new[i][side], at, word_slack_ms)
                         worded[i][side] = True
     in_order = all(a[0] <= b[0] for a, b in itertools.pairwise(mapped))
     if in_order:
@@ -326,13 +331,19 @@ def _hesitation(text: str) -> bool:
     return text.strip(".,;:!?\"'()[]-…").lower() in HESITATIONS
 
 
-def _by_word(edges: np.ndarray, at: int, word: int) -> int:
+def _by_word(edges: np.ndarray, at: int, word: int, slack: int = 0) -> int:
     """A boundary's place from its word: taken where the boundary is not on a speech
     edge already, or the word's time is on one too; a boundary that a detector edge
     supports does not follow a word that none does (a filler aligned into the wrong
-    cue, a word said in both neighbours)."""
+    cue, a word said in both neighbours). A word within ``slack`` of the boundary
+    moves it halfway.
+
+    >>> no_edges = np.array([], dtype=np.int64)
+    >>> _by_word(no_edges, 1000, 1300), _by_word(no_edges, 1000, 1200, slack=250)
+    (1300, 1100)
+    """
     if not _near(edges, at, SUPPORT_MS) or _near(edges, word, SUPPORT_MS):
-        return word
+        return (at + word) // 2 if abs(word - at) <= slack else word
     return at
 
 

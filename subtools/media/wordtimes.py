@@ -7,19 +7,45 @@ fixed from the speech edges alone.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..model import Track, Word
 from .alignment import Alignment
 from .correct import WORDS_MIN_SCORE
-from .decode import pcm_chunks
+from .decode import SAMPLE_RATE, pcm_chunks
+
+#: Audio with (almost) no energy from this frequency up is telephone band: it was
+#: sampled at 8 kHz somewhere on its way.
+NARROW_HZ = 4200
+#: ... "almost": this share of the louder frames' energy (wide-band speech has 1-3 %
+#: there, even far-field; 8 kHz audio, resampled, a millionth).
+NARROW_SHARE = 1e-4
+#: How far off word edges may be on telephone-band audio: the acoustic model is a
+#: 16 kHz one, and there it places word starts and ends up to ~170 ms from where
+#: people hear them (on clean wide-band speech, 10-30 ms).
+NARROWBAND_SLACK_MS = 250
+
+
+@dataclass(frozen=True)
+class WordTimes:
+    """What :func:`word_times` found, as :func:`~subtools.media.correct.fix` takes it."""
+
+    #: Per cue (in track order), its words' times in media time, or None.
+    cues: list[tuple[Word, ...] | None]
+    #: What limits the timings: cues left without them and why, loose timings ("" if
+    #: nothing).
+    note: str = ""
+    #: How far off the words' times may be on this audio (``fix``'s ``word_slack_ms``).
+    slack_ms: int = 0
 
 
 def word_times(
     track: Track, alignment: Alignment, media: str, *, workers: int | None = None
-) -> tuple[list[tuple[Word, ...] | None], str]:
-    """Per cue (in track order), its words' times in media time, or None; and a note
-    saying how many cues could not be aligned and why (empty when all were)."""
+) -> WordTimes:
+    """Per cue, its words' times in media time (or None), how far off they may be on
+    this audio, and a note saying what limits them."""
     from .words import align_words
 
     moved = track
@@ -38,8 +64,39 @@ def word_times(
         else:
             reason = cw.note.split(":")[0] if cw.note else "weak alignment"
             why[reason] = why.get(reason, 0) + 1
-    missing = sum(why.values())
-    if not missing:
-        return out, ""
-    reasons = ", ".join(f"{n} {r}" for r, n in sorted(why.items()))
-    return out, f"{missing} of {len(track)} cues without word timings ({reasons})"
+    notes = []
+    if missing := sum(why.values()):
+        reasons = ", ".join(f"{n} {r}" for r, n in sorted(why.items()))
+        notes.append(f"{missing} of {len(track)} cues without word timings ({reasons})")
+    slack = 0
+    if any(out) and narrowband(pcm):
+        slack = NARROWBAND_SLACK_MS
+        notes.append(
+            f"telephone-band audio (nothing above {NARROW_HZ / 1000:g} kHz): word times are"
+            f" loose there, so a word within {slack} ms of its boundary moves it halfway"
+        )
+    return WordTimes(out, "; ".join(notes), slack)
+
+
+def narrowband(pcm: np.ndarray, rate: int = SAMPLE_RATE) -> bool:
+    """Whether audio carries (almost) nothing from :data:`NARROW_HZ` up, in its louder
+    half of frames (quiet frames are mostly noise floor): telephone band.
+
+    >>> t = np.arange(SAMPLE_RATE) / SAMPLE_RATE
+    >>> narrowband((np.sin(2 * np.pi * 440 * t) * 8000).astype(np.int16))
+    True
+    >>> narrowband(np.random.default_rng(0).normal(0, 3000, SAMPLE_RATE).astype(np.int16))
+    False
+    """
+    n = 512
+    count = len(pcm) // n
+    if count == 0:
+        return False
+    # A few thousand frames spread over the file tell as well as all of them.
+    frames = pcm[: count * n].reshape(count, n)[:: max(1, count // 4000)]
+    power = np.abs(np.fft.rfft(frames.astype(np.float32) * np.hanning(n), axis=1)) ** 2
+    energy = power.sum(axis=1)
+    loud = power[energy >= np.median(energy)]
+    total = float(loud.sum())
+    high = float(loud[:, np.fft.rfftfreq(n, 1 / rate) >= NARROW_HZ].sum())
+    return total > 0 and high < NARROW_SHARE * total
