@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     pending = start_analysis(media, args.detector, args.vad)
     track = single_track(open_tracks(args.subs, None, id=args.id, warnings=Warnings()), args.subs)
     from subtools.media.alignment import align
-    from subtools.media.correct import fix
+    from subtools.media.correct import WORD_ERROR_MS, fix
 
     speech = pending.result()
 
@@ -123,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
                 for ws in timed.cues
             ]
             report["words_note"] = timed.note
-            report["word_slack_ms"] = timed.slack_ms
+            report["word_error_ms"] = timed.error_ms
         json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
             speech,
             tolerance_ms=args.tolerance,
             words=timed.cues if timed else None,
-            word_slack_ms=timed.slack_ms if timed else 0,
+            word_error_ms=timed.error_ms if timed else WORD_ERROR_MS,
         )
         assert fmt is not None
         write_output(get_format(fmt).write_text(fixed.track), args.output)

@@ -121,21 +121,26 @@ def test_a_hesitation_does_not_place_a_boundary_and_words_keep_a_start() -> None
     assert out[2] == (7050, 7050 + 833)
 
 
-def test_loose_words_move_a_boundary_near_them_only_halfway() -> None:
+def test_words_move_boundaries_as_far_as_the_file_is_off() -> None:
     # Speech that runs on (a phone call's turns): no edge near the boundaries, so only
     # the words can place them.
-    speech = speech_of([(1000, 12_000)], 14_000)
-    cues = [(1000, 4000), (4000, 8000), (8000, 12_000)]
+    speech = speech_of([(1000, 20_000)], 22_000)
+    truth = [(1000, 3000), (3000, 5000), (5000, 7000), (7000, 9000), (9000, 11_000)]
+    # The words scatter about the truth by 40 ms either way.
     words: list[tuple[Word, ...] | None] = [
-        (Word(1000, 1500, "one"), Word(3500, 3880, "two")),
-        (Word(3880, 4500, "three"), Word(7000, 7600, "four")),
-        (Word(7600, 8000, "five"), Word(11_500, 12_000, "six")),
+        (Word(s + 40 * (-1) ** i, s + 500, "so"), Word(e - 500, e - 40 * (-1) ** i, "on"))
+        for i, (s, e) in enumerate(truth)
     ]
-    # Precise words (wide-band audio) place the join; loose ones, 120 ms and 400 ms
-    # from it, move it halfway and all the way.
-    assert fixed(cues, speech, words=words)[:2] == [(1000, 3880), (3880, 7600)]
-    loose = fixed(cues, speech, words=words, word_slack_ms=250)
-    assert loose[:2] == [(1000, 3940), (3940, 7600)]
+    # A correct file: its boundaries are within the words' error of them, and stay.
+    assert fixed(truth, speech, words=words, word_error_ms=60) == truth
+    # Precise words (an error of 30 ms against a 40 ms scatter) move it some of the way.
+    some = fixed(truth, speech, words=words, word_error_ms=30)
+    assert some != truth
+    assert all(abs(a - c) < 40 for (a, _), (c, _) in zip(some, truth, strict=True))
+    # A jittered file (every boundary 300 ms off) follows its words nearly all the way.
+    jittered = [(s + 300 * (-1) ** i, e - 300 * (-1) ** i) for i, (s, e) in enumerate(truth)]
+    out = fixed(jittered, speech, words=words, word_error_ms=60)
+    assert all(abs(a - c) <= 60 for (a, _), (c, _) in zip(out, truth, strict=True))
 
 
 @given(

@@ -12,8 +12,9 @@ the nearest edge after a pause, either way; it never takes speech that the next 
 previous) cue holds. In a file whose cues have gaps, two cues that touch are two
 boundaries; a join is one only in a file written without gaps. With word timings
 (``align --words``) a cue's boundaries are its first word's start and its last word's
-end, unless that word is a hesitation; where the words' times are known to be loose
-(telephone-band audio), a word near its boundary moves it only halfway.
+end, unless that word is a hesitation, and only as far as the file itself says its
+boundaries are wrong: a correct file's boundaries lie within the words' own error of
+them, and stay.
 
 Whatever the evidence says, the result keeps the cues in order, never overlapping, and
 no cue is made shorter than the minimum duration (or than it was)."""
@@ -70,6 +71,12 @@ JOIN_PAUSE_MS = 120
 GAPLESS_SHARE = 0.5
 #: The nearest candidate is taken only when the next is this many times further.
 CLEAR_RATIO = 2.0
+#: How far a word's edge typically lies from where people put the boundary, on clean
+#: wide-band speech (1.4826 times the median absolute error, ms): pocketsphinx's 16 kHz
+#: model is 10-30 ms off there. See :func:`_word_weight`.
+WORD_ERROR_MS = 30
+#: Fewer worded boundaries than this tell nothing about the file: its words decide.
+WORD_WEIGHT_LEAST = 6
 #: Word timings set a cue's boundaries from this score on (the share of its words found,
 #: near where the cue was given): below it, fillers and words said in both neighbours
 #: are too often placed in the neighbour's speech.
@@ -254,15 +261,15 @@ def fix(
     tolerance_ms: int = 500,
     min_duration_ms: int = 833,
     words: Sequence[tuple[Word, ...] | None] | None = None,
-    word_slack_ms: int = 0,
+    word_error_ms: int = WORD_ERROR_MS,
 ) -> FixResult:
     """Apply the drift and offset when the check is confident, then move boundaries
     to speech edges where the evidence is strong and local (see the module's text).
 
     ``words``: per cue (in track order), word timings in media time, or None.
-    ``word_slack_ms``: how far off the words' times may be on this audio (see
-    :class:`~subtools.media.wordtimes.WordTimes`); a boundary within it of its word
-    moves halfway to the word, as neither is the better evidence.
+    ``word_error_ms``: how far off the words' edges typically are on this audio (see
+    :class:`~subtools.media.wordtimes.WordTimes`); with it, how far the boundaries are
+    from their words says how far to move them (:func:`_word_weight`).
     """
     applied = alignment.applied
     mapped = [
@@ -274,16 +281,19 @@ def fix(
     new = [list(m) for m in mapped]
     # Per cue, whether its start and its end come from its words.
     worded = [[False, False] for _ in track]
-    if words is not None:
-        for i, ws in enumerate(words):
-            if ws:
-                for side, word, edge_times, at in (
-                    (0, ws[0], edges.onsets, ws[0].start),
-                    (1, ws[-1], edges.offsets, ws[-1].end),
-                ):
-                    if not _hesitation(word.text):
-                        new[i][side] = _by_word(edge_times, new[i][side], at, word_slack_ms)
-                        worded[i][side] = True
+    # (cue, side, the word's time) of every boundary that a word places.
+    placed = [
+        (i, side, word.start if side == 0 else word.end)
+        for i, ws in enumerate(words or ())
+        if ws
+        for side, word in ((0, ws[0]), (1, ws[-1]))
+        if not _hesitation(word.text)
+    ]
+    weight = _word_weight([at - new[i][side] for i, side, at in placed], word_error_ms)
+    for i, side, at in placed:
+        edge_times = edges.onsets if side == 0 else edges.offsets
+        new[i][side] = _by_word(edge_times, new[i][side], at, weight)
+        worded[i][side] = True
     in_order = all(a[0] <= b[0] for a, b in itertools.pairwise(mapped))
     if in_order:
         _snap_boundaries(new, worded, edges, tolerance_ms, _gapless(mapped))
@@ -331,20 +341,45 @@ def _hesitation(text: str) -> bool:
     return text.strip(".,;:!?\"'()[]-…").lower() in HESITATIONS
 
 
-def _by_word(edges: np.ndarray, at: int, word: int, slack: int = 0) -> int:
-    """A boundary's place from its word: taken where the boundary is not on a speech
-    edge already, or the word's time is on one too; a boundary that a detector edge
-    supports does not follow a word that none does (a filler aligned into the wrong
-    cue, a word said in both neighbours). A word within ``slack`` of the boundary
-    moves it halfway.
+def _by_word(edges: np.ndarray, at: int, word: int, weight: float = 1.0) -> int:
+    """A boundary's place from its word: ``weight`` of the way to it (see
+    :func:`_word_weight`) where the boundary is not on a speech edge already, or the
+    word's time is on one too; a boundary that a detector edge supports does not follow
+    a word that none does (a filler aligned into the wrong cue, a word said in both
+    neighbours).
 
     >>> no_edges = np.array([], dtype=np.int64)
-    >>> _by_word(no_edges, 1000, 1300), _by_word(no_edges, 1000, 1200, slack=250)
-    (1300, 1100)
+    >>> _by_word(no_edges, 1000, 1300), _by_word(no_edges, 1000, 1300, weight=0.5)
+    (1300, 1150)
     """
     if not _near(edges, at, SUPPORT_MS) or _near(edges, word, SUPPORT_MS):
-        return (at + word) // 2 if abs(word - at) <= slack else word
+        return at + round(weight * (word - at))
     return at
+
+
+def _word_weight(distances: Sequence[int], error: int) -> float:
+    """How far (0 to 1) boundaries go toward their words, from the file's own evidence:
+    the ``distances`` from each boundary to its word, and the words' typical ``error``.
+
+    Both the words and the boundaries are off from the truth; the distances between
+    them scatter by both errors together (their spread: 1.4826 times the median
+    distance, as for a standard deviation). What the words' error does not explain is
+    the boundaries', and the least-squares mix of two independent estimates goes
+    toward the words by the boundaries' share of the two variances. A correct file
+    (boundaries within the words' error of them) stays; a jittered one follows its
+    words; on telephone-band audio, where the words' error is larger, a file must be
+    further off for its words to move it.
+
+    >>> _word_weight([10, -20, 5, -15, 25, -30], 30)
+    0.0
+    >>> round(_word_weight([300, -250, 280, -310, 90, -200], 30), 2)
+    0.99
+    """
+    if len(distances) < WORD_WEIGHT_LEAST:
+        return 1.0
+    spread = 1.4826 * float(np.median(np.abs(distances)))
+    boundaries = max(spread**2 - error**2, 0.0)
+    return boundaries / (boundaries + error**2)
 
 
 def _gapless(cues: list[tuple[int, int]]) -> bool:

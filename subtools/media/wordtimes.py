@@ -13,7 +13,7 @@ import numpy as np
 
 from ..model import Track, Word
 from .alignment import Alignment
-from .correct import WORDS_MIN_SCORE
+from .correct import WORD_ERROR_MS, WORDS_MIN_SCORE
 from .decode import SAMPLE_RATE, pcm_chunks
 
 #: Audio with (almost) no energy from this frequency up is telephone band: it was
@@ -22,10 +22,11 @@ NARROW_HZ = 4200
 #: ... "almost": this share of the louder frames' energy (wide-band speech has 1-3 %
 #: there, even far-field; 8 kHz audio, resampled, a millionth).
 NARROW_SHARE = 1e-4
-#: How far off word edges may be on telephone-band audio: the acoustic model is a
-#: 16 kHz one, and there it places word starts and ends up to ~170 ms from where
-#: people hear them (on clean wide-band speech, 10-30 ms).
-NARROWBAND_SLACK_MS = 250
+#: How far word edges typically lie from where people put boundaries on telephone-band
+#: audio (as :data:`~subtools.media.correct.WORD_ERROR_MS` for wide-band speech): the
+#: acoustic model is a 16 kHz one, and on a phone call it placed the words' starts and
+#: ends a median 88 ms (up to 170 ms) from the reference.
+NARROWBAND_WORD_ERROR_MS = 130
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,9 @@ class WordTimes:
     #: What limits the timings: cues left without them and why, loose timings ("" if
     #: nothing).
     note: str = ""
-    #: How far off the words' times may be on this audio (``fix``'s ``word_slack_ms``).
-    slack_ms: int = 0
+    #: How far off the words' edges typically are on this audio (``fix``'s
+    #: ``word_error_ms``).
+    error_ms: int = WORD_ERROR_MS
 
 
 def word_times(
@@ -68,14 +70,14 @@ def word_times(
     if missing := sum(why.values()):
         reasons = ", ".join(f"{n} {r}" for r, n in sorted(why.items()))
         notes.append(f"{missing} of {len(track)} cues without word timings ({reasons})")
-    slack = 0
+    error = WORD_ERROR_MS
     if any(out) and narrowband(pcm):
-        slack = NARROWBAND_SLACK_MS
+        error = NARROWBAND_WORD_ERROR_MS
         notes.append(
-            f"telephone-band audio (nothing above {NARROW_HZ / 1000:g} kHz): word times are"
-            f" loose there, so a word within {slack} ms of its boundary moves it halfway"
+            f"telephone-band audio (nothing above {NARROW_HZ / 1000:g} kHz): the words are"
+            f" timed less precisely there (about {error} ms), and move boundaries less"
         )
-    return WordTimes(out, "; ".join(notes), slack)
+    return WordTimes(out, "; ".join(notes), error)
 
 
 def narrowband(pcm: np.ndarray, rate: int = SAMPLE_RATE) -> bool:
