@@ -81,7 +81,7 @@ CASES = [
     ("nohead.vtt", "00:01.000 --> 00:02.000\nhi\n", "nohead.vtt:1", "WEBVTT"),
     (
         "badts.vtt",
-        "WEBVTT\n\n00:01.000 --> 00:02.000\nok\n\n00:03.0 --> 00:04.000\nx\n",
+        "WEBVTT\n\n00:01.000 --> 00:02.000\nok\n\n00:03,000 --> 00:04.000\nx\n",
         "badts.vtt:6",
         "malformed cue timing",
     ),

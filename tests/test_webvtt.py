@@ -88,7 +88,6 @@ CASES: dict[str, tuple[str, Cues, int | None]] = {
     ),
     "minutes of 60 without hours": ("WEBVTT\n\n60:01.000 --> 60:02.000\na\n", [], 3),
     "seconds of 60": ("WEBVTT\n\n00:60.000 --> 01:02.000\na\n", [], 3),
-    "two-digit milliseconds": ("WEBVTT\n\n00:01.00 --> 00:02.000\na\n", [], 3),
     "end before start is kept": (
         "WEBVTT\n\n00:02.000 --> 00:01.000\na\n",
         [(2000, 1000, "a")],
@@ -187,6 +186,44 @@ def test_hours_out_of_range_are_an_error_not_a_crash() -> None:
     with pytest.raises(ParseError, match="out of range"):
         subtools.loads(text)
     assert len(subtools.loads(text, lenient=True, on_warning=lambda e: None)) == 0
+
+
+def test_unpadded_timestamps_are_read_and_reported_once() -> None:
+    """Microsoft Teams writes ``0:0:3.54``: not WebVTT (a browser drops the cues), but
+    dropping a meeting's whole transcript would lose it: read, with one notice."""
+    text = (
+        "WEBVTT\n\n6e2b1f0c/12-0\n0:0:0.0 --> 0:0:3.540\n<v Jane Doe>Good morning.</v>\n\n"
+        "6e2b1f0c/17-0\n0:0:3.540 --> 0:0:7.23\n<v John>Morning.</v>\n\n"
+        "0:1:5.2 --> 1:2:7.950\n<v Jane Doe>Thanks.</v>\n\n"
+        "00:01.00 --> 00:02.000\ntwo digits\n"
+    )
+    for lenient in (False, True):
+        notices: list[ParseError] = []
+        track = subtools.loads(text, "vtt", lenient=lenient, on_warning=notices.append)
+        assert _cues(track) == [
+            (0, 3540, "Good morning."),
+            (3540, 7230, "Morning."),
+            (65200, 3727950, "Thanks."),
+            (1000, 2000, "two digits"),
+        ]
+        assert [(type(n), n.line) for n in notices] == [(ParseNotice, 4)]
+    # Minutes and seconds stay under 60, and a fraction has at most three digits.
+    for bad in ("0:60.0 --> 1:00.0", "0:0:1.0000 --> 0:0:2.0"):
+        with pytest.raises(ParseError, match="malformed cue timing"):
+            subtools.loads(f"WEBVTT\n\n{bad}\nx\n", "vtt")
+
+
+def test_whitespace_lines_between_blocks_are_empty_lines() -> None:
+    # As Netflix's files have them between the header's comments and the first cue: a
+    # browser reads the cue, but drops its identifier with the whitespace before it.
+    text = "WEBVTT\n\nNOTE Netflix\n\n          \n\n   \t\n1\n00:01.000 --> 00:02.000\na\n"
+    notices: list[ParseError] = []
+    track = subtools.loads(text, "vtt", on_warning=notices.append)
+    assert _cues(track) == [A] and track[0].identifier == "1"
+    assert notices == []
+    # Inside a cue, a line of whitespace is the cue's text.
+    text = "WEBVTT\n\n00:01.000 --> 00:02.000\na\n  \nb\n"
+    assert _cues(subtools.loads(text, "vtt")) == [(1000, 2000, "a\nb")]
 
 
 def test_header_and_empty_files() -> None:

@@ -9,6 +9,14 @@ with the same message; nothing is merged, appended or dropped silently.  A cue w
 timing line follows the text before it with no empty line between is read as the
 standard says (a new cue) and reported.
 
+Two deliberate departures from the standard, each reported once per file and losing
+nothing a browser would show: timestamps without the zero padding or with fewer
+millisecond digits (``0:0:3.54``, as Microsoft Teams writes its transcripts) are read,
+where a browser drops the cue (a converter that dropped a whole meeting's transcript
+would lose it); and between blocks a line of only whitespace counts as an empty line,
+as in Netflix's files (a browser takes it for the start of a block, and drops the
+block with the cue identifier after it, though not the cue).
+
 Cue text is plain text in the model: tags (``<i>``, ``<c>``, ``<v Name>``, inline
 ``<00:00:01.000>`` times) are removed and entities decoded; inline times become word
 timings.  On write ``&``, ``<`` and ``>`` are escaped, so ``-->`` can never appear in
@@ -37,6 +45,8 @@ _TAG = re.compile(r"<[^>]*>")
 # A WebVTT timestamp: [hours:]MM:SS.mmm, hours of any length (at least two digits are
 # not required), minutes and seconds under 60.  ASCII digits only.
 _TS = r"(?:([0-9]+):)?([0-5][0-9]):([0-5][0-9])\.([0-9]{3})"
+# The same with the padding optional and one to three digits of fraction.
+_LOOSE_TS = r"(?:([0-9]+):)?([0-5]?[0-9]):([0-5]?[0-9])\.([0-9]{1,3})"
 _SETTING_SPLIT = re.compile(r"[ \t\f\r\n]+")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _EXPECTED = "(expected [HH:]MM:SS.mmm --> [HH:]MM:SS.mmm)"
@@ -90,28 +100,41 @@ def _starts_sheet(line: str) -> bool:
 
 
 @cache
-def _timing_pattern() -> re.Pattern[str]:
+def _timing_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     # "Skip whitespace" in the standard is ASCII whitespace; within a line that leaves
     # space, tab and form feed (a vertical tab is not whitespace).  Compiled when first
     # used: the registry imports every format module, and this takes longer than the
     # rest of the module does to load.
-    return re.compile(rf"[ \t\f]*{_TS}[ \t\f]*-->[ \t\f]*{_TS}(.*)", re.ASCII | re.DOTALL)
+    line = r"[ \t\f]*{0}[ \t\f]*-->[ \t\f]*{0}(.*)"
+    return (
+        re.compile(line.format(_TS), re.ASCII | re.DOTALL),
+        re.compile(line.format(_LOOSE_TS), re.ASCII | re.DOTALL),
+    )
 
 
-def _timing(m: re.Match[str] | None) -> tuple[int, int, str] | str:
-    """``(start, end, settings)`` of a cue timing line (its match), or why it cannot be
-    read."""
+def _timing(line: str) -> tuple[int, int, str, bool] | str:
+    """``(start, end, settings, loose)`` of a cue timing line (``loose``: its timestamps
+    lack WebVTT's padding), or why it cannot be read.
+
+    >>> _timing("00:01.000 --> 00:02.500 align:start")
+    (1000, 2500, 'align:start', False)
+    >>> _timing("0:0:3.54 --> 0:1:5.2")
+    (3540, 65200, '', True)
+    """
+    strict, loose = _timing_patterns()
+    m = strict.match(line)
     if m is None:
-        return "malformed cue timing"
+        m = loose.match(line)
+        if m is None:
+            return "malformed cue timing"
     g = m.groups()
     start, end = _ms(*g[0:4]), _ms(*g[4:8])
     if start is None or end is None:
         return "time out of range"
-    return start, end, settings_text(g[8])
+    return start, end, settings_text(g[8]), m.re is loose
 
 
 def read(text: str, ctx: ReadContext) -> Iterator[Track]:
-    timing_line = _timing_pattern().match
     if "\0" in text:
         text = text.replace("\0", "\ufffd")
     lines = split_lines(text)
@@ -134,8 +157,11 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
 
     cues: list[Cue] = []
     seen_cue = False
+    loose_noted = False
     while i < n:
-        if not lines[i]:
+        if not lines[i].strip(" \t\f"):
+            # Between blocks, a line of whitespace is an empty line (see the module's
+            # text); inside a block it is cue text.
             i += 1
             continue
         # Collect one block (the standard's "collect a WebVTT block").
@@ -154,13 +180,24 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
                 if count == 1 or (count == 2 and not seen_arrow):
                     seen_arrow = True
                     i += 1
-                    parsed = _timing(timing_line(line))
+                    parsed = _timing(line)
                     if isinstance(parsed, str):
                         bad, bad_at, timing = parsed, i, None
                     else:
                         timing = (parsed[0], parsed[1], "\n".join(buffer), parsed[2])
                         buffer = []
                         seen_cue = True
+                        if parsed[3] and not loose_noted:
+                            loose_noted = True
+                            ctx.notice(
+                                ParseNotice(
+                                    "timestamps without the zero padding WebVTT asks for "
+                                    f"({line.strip()!r}): read, though browsers skip such "
+                                    "cues",
+                                    source=ctx.source,
+                                    line=i,
+                                )
+                            )
                     continue
                 cut_by_arrow = True
                 break
