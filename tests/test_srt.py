@@ -20,6 +20,11 @@ SHAPES = {
     ),
     "no number": "00:00:27,000 --> 00:00:30,730\nhello\n",
     "dot for the comma": "1\n00:00:27.000 --> 00:00:30.730\nhello\n",
+    # The srt library reads these too; webvtt-py's samples have the colon.
+    "colon for the comma": "1\n00:00:27:000 --> 00:00:30:730\nhello\n",
+    "full-width and ideographic full stops": (
+        "1\n00:00:27\uff0e000 --> 00:00:30\u3002730\nhello\n"
+    ),
 }
 
 

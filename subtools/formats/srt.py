@@ -2,8 +2,10 @@
 
 SRT has no standard, so the reader takes the shapes real files have and other
 readers (pysubs2, the ``srt`` library) accept: ``-- >`` and ``- >`` arrows, full-width
-colons and commas (U+FF1A, U+FF0C), no milliseconds (``00:00:27``), a fraction of one or two digits
-(``00:29:27,46`` is 460 ms), hours of any length, a missing cue number.  A timing line
+colons and commas (U+FF1A, U+FF0C), a colon or a (full-width or ideographic) full stop
+before the milliseconds (``00:00:11:890``, as the ``srt`` library reads it), no
+milliseconds (``00:00:27``), a fraction of one or two digits (``00:29:27,46`` is
+460 ms), hours of any length, a missing cue number.  A timing line
 inside a cue's text starts a new cue (reported when the empty line before it is
 missing), and text after an empty line inside a cue stays with that cue.  What cannot
 be read is an error naming the line, or in lenient mode a skipped block.
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
 
 _TS = (
     rf"([0-9]{{1,{HOUR_DIGITS}}})[:\uff1a]([0-5]?[0-9])[:\uff1a]([0-5]?[0-9])"
-    r"(?:[,.\uff0c]([0-9]{1,3}))?"
+    r"(?:[,.:\uff0c\uff0e\uff1a\u3002]([0-9]{1,3}))?"
 )
 _ARROW = re.compile(r"-+[ \t]*>")
 _INDEX = re.compile(r"[ \t]*[0-9]+[ \t]*$", re.ASCII)
