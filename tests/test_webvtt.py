@@ -76,6 +76,22 @@ CASES: dict[str, tuple[str, Cues, int | None]] = {
         None,
     ),
     "NOTE as a cue identifier": ("WEBVTT\n\nNOTE\n00:01.000 --> 00:02.000\na\n", [A], None),
+    # Dropped as blocks whose timing line cannot be read: nothing that is kept is lost.
+    "comment with an arrow": (
+        "WEBVTT\n\nNOTE This contains --> an arrow\n\n00:01.000 --> 00:02.000\na\n",
+        [A],
+        None,
+    ),
+    "style block with an arrow": (
+        "WEBVTT\n\nSTYLE\n/* --> */\n::cue { color: white }\n\n00:01.000 --> 00:02.000\na\n",
+        [A],
+        None,
+    ),
+    "NOTE before a timing line that cannot be read": (
+        "WEBVTT\n\nNOTE\n00:01,000 --> 00:02.000\nlost\n\n00:03.000 --> 00:04.000\nb\n",
+        [B],
+        4,
+    ),
     "comment ended by a timing line": (
         "WEBVTT\n\nNOTE x\ny\n00:01.000 --> 00:02.000\na\n",
         [A],

@@ -5,17 +5,19 @@ the header, blocks ended by an empty line or by a timing line, cue identifiers, 
 timings and settings, comments, STYLE and REGION blocks, NUL as U+FFFD.  Where the
 algorithm drops a block (a timing line it cannot parse, text with no timing line), a
 strict read stops with an error naming the line and a lenient one skips that block
-with the same message; nothing is merged, appended or dropped silently.  A cue whose
-timing line follows the text before it with no empty line between is read as the
-standard says (a new cue) and reported.
+with the same message; nothing is merged, appended or dropped silently (comments,
+style sheets and regions are not kept, so such a block goes without a word even when
+an arrow in it is what made the algorithm drop it).  A cue whose timing line follows
+the text before it with no empty line between is read as the standard says (a new
+cue) and reported.
 
-Two deliberate departures from the standard, each reported once per file and losing
-nothing a browser would show: timestamps without the zero padding or with fewer
-millisecond digits (``0:0:3.54``, as Microsoft Teams writes its transcripts) are read,
-where a browser drops the cue (a converter that dropped a whole meeting's transcript
-would lose it); and between blocks a line of only whitespace counts as an empty line,
-as in Netflix's files (a browser takes it for the start of a block, and drops the
-block with the cue identifier after it, though not the cue).
+Two deliberate departures from the standard, losing nothing a browser would show:
+timestamps without the zero padding or with fewer millisecond digits (``0:0:3.54``,
+as Microsoft Teams writes its transcripts) are read, with one notice per file, where
+a browser drops the cue (a converter that dropped a whole meeting's transcript would
+lose it); and between blocks a line of only whitespace counts as an empty line, as in
+Netflix's files (a browser takes it for the start of a block, and drops the block
+with the cue identifier after it, though not the cue).
 
 Cue text is plain text in the model: tags (``<i>``, ``<c>``, ``<v Name>``, inline
 ``<00:00:01.000>`` times) are removed and entities decoded; inline times become word
@@ -209,6 +211,10 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
             buffer.append(line)
             i += 1
 
+        # A comment, style or region block: dropped, with an arrow in it too (the
+        # standard takes the arrow's line for a timing line, fails to read it and drops
+        # the block), unless that line looks like a cue's timing (a digit first).
+        comment = any(_is_keyword_block(lines[first], w) for w in ("NOTE", "STYLE", "REGION"))
         if timing is not None:
             start, end, identifier, settings = timing
             payload = "\n".join(buffer)
@@ -225,7 +231,9 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
                         line=i + 1,
                     )
                 )
-        elif bad is not None:
+        elif bad is not None and not (
+            comment and not lines[bad_at - 1].lstrip(" \t\f")[:1].isdigit()
+        ):
             ctx.problem(
                 ParseError(
                     f"{bad} {lines[bad_at - 1].strip()!r} {_EXPECTED}",
@@ -233,9 +241,7 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
                     line=bad_at,
                 )
             )
-        elif not keyword and not any(
-            _is_keyword_block(lines[first], w) for w in ("NOTE", "STYLE", "REGION")
-        ):
+        elif not keyword and not comment and bad is None:
             ctx.problem(
                 ParseError(
                     "text with no cue timing line before it (not a cue, comment, style or "
