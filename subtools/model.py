@@ -10,7 +10,7 @@ import it where they are used.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from typing import IO, TYPE_CHECKING, Any, overload
@@ -27,6 +27,57 @@ class Word:
     start: int
     end: int
     text: str
+
+
+#: The least time a word without times is given when the gap it is put into allows.
+MIN_WORD_MS = 50
+
+
+def fill_untimed(
+    spans: Sequence[tuple[int, int] | None], bounds: tuple[int, int] | None = None
+) -> list[tuple[int, int]]:
+    """Spans for words without times (None): words a forced alignment skipped, or that a
+    transcriber left untimed (WhisperX leaves numbers and symbols so).
+
+    A run of them shares the gap between its timed neighbours (or ``bounds``, the
+    cue's span, where a neighbour is missing), or, when the gap is too short for them,
+    the time of the gap and those neighbours together.
+
+    >>> fill_untimed([(0, 100), None, (300, 400)])
+    [(0, 100), (100, 300), (300, 400)]
+    >>> fill_untimed([(0, 300), None, (300, 400)])
+    [(0, 133), (133, 266), (266, 400)]
+    >>> fill_untimed([None, (100, 300)]), fill_untimed([None, (100, 300)], bounds=(0, 300))
+    ([(100, 200), (200, 300)], [(0, 100), (100, 300)])
+    """
+    out: list[tuple[int, int] | None] = list(spans)
+    k = 0
+    while k < len(out):
+        if out[k] is not None:
+            k += 1
+            continue
+        j = k
+        while j < len(out) and out[j] is None:
+            j += 1
+        prev, nxt = out[k - 1] if k else None, out[j] if j < len(out) else None
+        if bounds is not None:
+            lo = prev[1] if prev else bounds[0]
+            hi = nxt[0] if nxt else bounds[1]
+        else:
+            lo = prev[1] if prev else nxt[0] if nxt else 0
+            hi = nxt[0] if nxt else lo
+        hi = max(hi, lo)
+        first, last = k, j
+        if hi - lo < MIN_WORD_MS * (j - k) and (prev or nxt):
+            # Too little room: the neighbours share their time with the untimed words.
+            first, last = (k - 1 if prev else k), (j + 1 if nxt else j)
+            lo = prev[0] if prev else lo
+            hi = max(nxt[1] if nxt else hi, lo)
+        n = last - first
+        for m in range(first, last):
+            out[m] = (lo + (hi - lo) * (m - first) // n, lo + (hi - lo) * (m - first + 1) // n)
+        k = j
+    return [span for span in out if span is not None]
 
 
 @dataclass(frozen=True, slots=True, init=False, repr=False)

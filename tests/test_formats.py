@@ -136,6 +136,43 @@ def test_whisper_result_keeps_words_and_language() -> None:
     assert again.cues == track.cues
 
 
+def test_whisperx_words_without_times_are_timed_between_their_neighbours() -> None:
+    """WhisperX leaves numbers and symbols without times: the segment is kept whole,
+    each such word timed between the words around it, with one notice."""
+    result = {
+        "segments": [
+            {
+                "start": 0.5,
+                "end": 3.2,
+                "text": " It costs 20 dollars.",
+                "words": [
+                    {"word": "It", "start": 0.5, "end": 0.7, "score": 0.9},
+                    {"word": "costs", "start": 0.8, "end": 1.2, "score": 0.8},
+                    {"word": "20"},
+                    {"word": "dollars.", "start": 2.1, "end": 3.2, "score": 0.7},
+                ],
+            },
+            {"start": 3.5, "end": 5.0, "text": " 5%", "words": [{"word": "5%"}]},
+        ],
+        "language": "en",
+    }
+    notices: list[subtools.ParseError] = []
+    track = subtools.loads(json.dumps(result), on_warning=notices.append)
+    assert [(w.start, w.end, w.text) for c in track for w in c.words] == [
+        (500, 700, "It"),
+        (800, 1200, "costs"),
+        (1200, 2100, "20"),
+        (2100, 3200, "dollars."),
+        (3500, 5000, "5%"),
+    ]
+    assert [(type(n), n.segment) for n in notices] == [(subtools.ParseNotice, 1)]
+    assert "2 words without times" in str(notices[0])
+    # One time without the other is not that case: an error.
+    result["segments"][1]["words"] = [{"word": "5%", "start": 3.5}]  # type: ignore[index]
+    with pytest.raises(subtools.ParseError, match="segment 2: word 1: missing 'end'"):
+        subtools.loads(json.dumps(result))
+
+
 def test_dataset_rows_as_json_list_and_jsonl() -> None:
     rows = [
         {

@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 from subtools import Cue, MediaError, Track
 from subtools.media import words as words_module
 from subtools.media.decode import pcm_chunks
-from subtools.media.words import CueWords, align_words, fill_skipped, spoken_words
+from subtools.media.words import CueWords, align_words, spoken_words
+from subtools.model import fill_untimed
 
 from .conftest import DATA
 
@@ -184,7 +185,7 @@ def test_skipped_words_get_ordered_spans(raw: list[tuple[int, int] | None]) -> N
             gap, length = item
             spans.append((t + gap, t + gap + length))
             t += gap + length
-    out = fill_skipped(spans)
+    out = fill_untimed(spans)
     assert len(out) == len(spans)
     assert all(s <= e for s, e in out)
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(out))

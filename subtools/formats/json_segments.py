@@ -15,8 +15,8 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..errors import ParseError
-from ..model import Cue, Track, Word
+from ..errors import ParseError, ParseNotice
+from ..model import Cue, Track, Word, fill_untimed
 from ..timecode import MAX_SECONDS, is_finite_number, seconds_to_ms
 from .base import Format, ReadContext
 
@@ -39,6 +39,11 @@ class Place:
             message, source=self.ctx.source, row=self.row, row_id=self.row_id, segment=segment
         )
 
+    def notice(self, message: str, segment: int | None = None) -> ParseNotice:
+        return ParseNotice(
+            message, source=self.ctx.source, row=self.row, row_id=self.row_id, segment=segment
+        )
+
 
 def _time(seg: Mapping[str, Any], key: str) -> int | str:
     """The time in ms, or a message saying what is wrong with it."""
@@ -56,21 +61,34 @@ def _time(seg: Mapping[str, Any], key: str) -> int | str:
     return seconds_to_ms(value)
 
 
-def _words(raw: Any) -> tuple[Word, ...] | str:
+def _words(raw: Any, bounds: tuple[int, int]) -> tuple[tuple[Word, ...], int] | str:
+    """A segment's words, and how many of them had no times; or what is wrong.
+
+    A word with neither time (WhisperX leaves numbers and symbols so, its aligner
+    having no sounds for them) is timed between the words around it (``bounds``: the
+    segment's span where a neighbour is missing); a word with one time, or a time that
+    is not a number of seconds, is an error.
+    """
     if not isinstance(raw, list):
         return f"words must be a list, not {type(raw).__name__}"
-    out = []
+    texts: list[str] = []
+    spans: list[tuple[int, int] | None] = []
     for i, w in enumerate(raw, 1):
         if not isinstance(w, Mapping):
             return f"word {i} is not an object"
         text = w.get("word", w.get("text"))
         if not isinstance(text, str):
             return f"word {i} has no text"
+        texts.append(text.strip())
+        if w.get("start") is None and w.get("end") is None:
+            spans.append(None)
+            continue
         start, end = _time(w, "start"), _time(w, "end")
         if isinstance(start, str) or isinstance(end, str):
             return f"word {i}: {start if isinstance(start, str) else end}"
-        out.append(Word(start, end, text.strip()))
-    return tuple(out)
+        spans.append((start, end))
+    filled = fill_untimed(spans, bounds)
+    return tuple(Word(s, e, t) for (s, e), t in zip(filled, texts, strict=True)), spans.count(None)
 
 
 def parse_segments(raw: Any, place: Place) -> list[Cue]:
@@ -80,6 +98,7 @@ def parse_segments(raw: Any, place: Place) -> list[Cue]:
     cues: list[Cue] = []
     append = cues.append
     number = _NUMBER
+    untimed = first = 0  # words without times, and the first segment with one
     top = MAX_SECONDS
     for n, seg in enumerate(raw, 1):
         # Fast path for the common, well-formed segment; anything else is checked in full
@@ -103,19 +122,32 @@ def parse_segments(raw: Any, place: Place) -> list[Cue]:
             ):
                 append(Cue(round(start * 1000), round(end * 1000), text.strip()))
                 continue
-        cue = _segment(seg)
-        if isinstance(cue, Cue):
-            append(cue)
-        else:
-            place.ctx.problem(place.error(cue, segment=n))
+        read = _segment(seg)
+        if isinstance(read, str):
+            place.ctx.problem(place.error(read, segment=n))
+            continue
+        cue, missing = read
+        append(cue)
+        if missing:
+            untimed += missing
+            first = first or n
+    if untimed:
+        place.ctx.notice(
+            place.notice(
+                f"{untimed} word{'s' if untimed != 1 else ''} without times (as WhisperX "
+                "leaves numbers and symbols): timed between the words around them",
+                segment=first,
+            )
+        )
     return cues
 
 
 _NUMBER = (int, float)
 
 
-def _segment(seg: Any) -> Cue | str:
-    """The cue of one segment, or a message saying what is wrong with it."""
+def _segment(seg: Any) -> tuple[Cue, int] | str:
+    """The cue of one segment and how many of its words had no times, or a message
+    saying what is wrong with it."""
     if not isinstance(seg, Mapping):
         return f"segment must be an object, not {type(seg).__name__}"
     start, end = _time(seg, "start"), _time(seg, "end")
@@ -130,11 +162,13 @@ def _segment(seg: Any) -> Cue | str:
         return f"text must be a string, not {type(text).__name__}"
     # An end before the start is kept, as the subtitle readers keep it: repair gives
     # such a cue the time its text needs, and --raw writes it as it was.
-    words: tuple[Word, ...] | str = ()
+    words: tuple[Word, ...] = ()
+    untimed = 0
     if seg.get("words") is not None:
-        words = _words(seg["words"])
-    if isinstance(words, str):
-        return words
+        read = _words(seg["words"], (start, max(start, end)))
+        if isinstance(read, str):
+            return read
+        words, untimed = read
     extra: dict[str, str] = {}
     for key in ("identifier", "settings"):
         value = seg.get(key)
@@ -142,7 +176,7 @@ def _segment(seg: Any) -> Cue | str:
             return f"{key} must be a string, not {type(value).__name__}"
         if value:
             extra[key] = value
-    return Cue(start, end, text.strip(), words, **extra)
+    return Cue(start, end, text.strip(), words, **extra), untimed
 
 
 def track_from_object(obj: Mapping[str, Any], place: Place, source: str) -> Track:

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import MediaError
-from ..model import Track, Word
+from ..model import Track, Word, fill_untimed
 from .decode import SAMPLE_RATE
 
 if TYPE_CHECKING:
@@ -60,8 +60,6 @@ STRETCHED_FRAMES_PER_PHONE = 40
 SKIP_PROB = 1e-3  # the cost of skipping a word, where skips are allowed
 # At most this many of a cue's words in a row may be skipped.
 MAX_SKIPPED = 1
-# The least time a skipped word is given when the gap it is put into allows.
-MIN_WORD_MS = 50
 DITHER = 2  # the largest sample value of the faint noise added before decoding
 # Words found this far from the cue's given times are trusted fully; further, less.
 TRUSTED_MOVE_MS = 1000
@@ -347,7 +345,7 @@ def _align_one(job: _Job, pcm: bytes) -> CueWords:
             plausible += 1
     # A written word spans its tokens ("42" is "forty two").
     spans: dict[int, tuple[int, int]] = {}
-    for owner, (start, end) in zip(job.owners, fill_skipped(token_spans), strict=True):
+    for owner, (start, end) in zip(job.owners, fill_untimed(token_spans), strict=True):
         spans[owner] = (spans.get(owner, (start, end))[0], end)
     words = tuple(Word(s, e, job.written[k]) for k, (s, e) in sorted(spans.items()))
     # Words far from the given times, near the window's edge, may have been put on a
@@ -417,44 +415,6 @@ def _match(hyp: Sequence[str], job: _Job) -> list[int | None] | None:
             places[j - 1 - first] = i - 1
         j = back[i][j]
     return places
-
-
-def fill_skipped(spans: Sequence[tuple[int, int] | None]) -> list[tuple[int, int]]:
-    """Spans for words the search skipped (too short or too unclear to place).
-
-    A run of skipped words shares the gap between its found neighbours, or, when the
-    gap is too short for them, the time of the gap and those neighbours together.
-
-    >>> fill_skipped([(0, 100), None, (300, 400)])
-    [(0, 100), (100, 300), (300, 400)]
-    >>> fill_skipped([(0, 300), None, (300, 400)])
-    [(0, 133), (133, 266), (266, 400)]
-    >>> fill_skipped([None, (100, 300)])
-    [(100, 200), (200, 300)]
-    """
-    out: list[tuple[int, int] | None] = list(spans)
-    k = 0
-    while k < len(out):
-        if out[k] is not None:
-            k += 1
-            continue
-        j = k
-        while j < len(out) and out[j] is None:
-            j += 1
-        prev, nxt = out[k - 1] if k else None, out[j] if j < len(out) else None
-        lo = prev[1] if prev else nxt[0] if nxt else 0
-        hi = nxt[0] if nxt else lo
-        first, last = k, j
-        if hi - lo < MIN_WORD_MS * (j - k):
-            # Too little room: the neighbours share their time with the skipped words.
-            first, last = (k - 1 if prev else k), (j + 1 if nxt else j)
-            lo = prev[0] if prev else lo
-            hi = nxt[1] if nxt else hi
-        n = last - first
-        for m in range(first, last):
-            out[m] = (lo + (hi - lo) * (m - first) // n, lo + (hi - lo) * (m - first + 1) // n)
-        k = j
-    return [span for span in out if span is not None]
 
 
 def _run(jobs: Sequence[tuple[_Job, bytes]]) -> list[CueWords]:
