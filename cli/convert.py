@@ -31,8 +31,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "input",
         metavar="INPUT",
-        help="a subtitle file, JSON segments, a Whisper "
-        "result, or a dataset (JSONL, Parquet or JSON rows); '-' reads standard input",
+        help="a subtitle file, JSON segments, a Whisper result (whisper.cpp's JSON too), "
+        "or a dataset (JSONL, Parquet or JSON rows); '-' reads standard input",
     )
     p.add_argument(
         "-o", "--output", metavar="OUT", help="output file ('-' or none: standard output)"

@@ -173,6 +173,40 @@ def test_whisperx_words_without_times_are_timed_between_their_neighbours() -> No
         subtools.loads(json.dumps(result))
 
 
+def test_whisper_cpp_json() -> None:
+    """whisper.cpp's ``-oj`` output: times in milliseconds under ``offsets``."""
+    result = {
+        "systeminfo": "AVX = 1",
+        "model": {"type": "base"},
+        "params": {"model": "models/ggml-base.en.bin", "language": "en"},
+        "result": {"language": "en"},
+        "transcription": [
+            {
+                "timestamps": {"from": "00:00:00,000", "to": "00:00:03,500"},
+                "offsets": {"from": 0, "to": 3500},
+                "text": " And so my fellow Americans,",
+            },
+            {
+                "timestamps": {"from": "00:00:03,500", "to": "00:00:07,000"},
+                "offsets": {"from": 3500, "to": 7000},
+                "text": " ask not what your country can do for you.",
+            },
+        ],
+    }
+    track = subtools.loads(json.dumps(result))
+    assert track.language == "en"
+    assert [(c.start, c.end, c.text) for c in track] == [
+        (0, 3500, "And so my fellow Americans,"),
+        (3500, 7000, "ask not what your country can do for you."),
+    ]
+    del result["transcription"][0]["offsets"]["to"]  # type: ignore[index]
+    with pytest.raises(subtools.ParseError, match="segment 1: expected 'offsets'"):
+        subtools.loads(json.dumps(result))
+    skipped: list[subtools.ParseError] = []
+    lenient = subtools.loads(json.dumps(result), lenient=True, on_warning=skipped.append)
+    assert len(lenient) == 1 and len(skipped) == 1
+
+
 def test_dataset_rows_as_json_list_and_jsonl() -> None:
     rows = [
         {

@@ -5,6 +5,8 @@
   word timestamps kept.
 * ``[{"id": ..., "segments": [...], ...}, ...]``: one track per row, the row's
   other fields kept as metadata.
+* ``{"transcription": [{"offsets": {"from": 0, "to": 3500}, "text": ...}, ...]}``
+  (whisper.cpp's ``-oj``, times in milliseconds): one track.
 
 Times are float seconds here and become integer milliseconds once, with ``round()``.
 """
@@ -17,7 +19,7 @@ from typing import Any
 
 from ..errors import ParseError, ParseNotice
 from ..model import Cue, Track, Word, fill_untimed
-from ..timecode import MAX_SECONDS, is_finite_number, seconds_to_ms
+from ..timecode import MAX_MS, MAX_SECONDS, is_finite_number, seconds_to_ms
 from .base import Format, ReadContext
 
 #: Fields of a row that become Track attributes rather than ``meta``.
@@ -189,6 +191,45 @@ def track_from_object(obj: Mapping[str, Any], place: Place, source: str) -> Trac
     return Track(tuple(cues), source=source, meta=meta, **attrs)
 
 
+def _whisper_cpp(obj: Mapping[str, Any], place: Place, source: str) -> Track:
+    """whisper.cpp's JSON: each entry's ``offsets`` (``from``, ``to``: ms) and ``text``.
+
+    >>> text = '{"result": {"language": "en"}, "transcription": [{"offsets": {"from": 0, '
+    >>> text += '"to": 3500}, "text": " And so"}]}'
+    >>> track = _whisper_cpp(json.loads(text), Place(ReadContext()), "a.json")
+    >>> track.cues, track.language
+    ((Cue(start=0, end=3500, text='And so', words=()),), 'en')
+    """
+    raw = obj["transcription"]
+    if not isinstance(raw, list):
+        raise place.error(f"transcription must be a list, not {type(raw).__name__}")
+    cues: list[Cue] = []
+    for n, entry in enumerate(raw, 1):
+        offsets = entry.get("offsets") if isinstance(entry, Mapping) else None
+        times: list[Any] = (
+            [offsets.get(k) for k in ("from", "to")] if isinstance(offsets, Mapping) else []
+        )
+        text = entry.get("text") if isinstance(entry, Mapping) else None
+        if not (
+            len(times) == 2
+            and all(is_finite_number(t) and 0 <= t <= MAX_MS for t in times)
+            and isinstance(text, str)
+        ):
+            place.ctx.problem(
+                place.error(
+                    "expected 'offsets' with 'from' and 'to' (milliseconds) and a 'text'",
+                    segment=n,
+                )
+            )
+            continue
+        cues.append(Cue(round(times[0]), round(times[1]), text.strip()))
+    result = obj.get("result")
+    language = result.get("language") if isinstance(result, Mapping) else None
+    return Track(
+        tuple(cues), source=source, language=language if isinstance(language, str) else None
+    )
+
+
 def decode_json(text: str, ctx: ReadContext, line_offset: int = 0) -> Any:
     try:
         return json.loads(text)
@@ -243,6 +284,9 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
         return
     if isinstance(data, Mapping):
         if ctx.only_id is not None and str(data.get("id")) != ctx.only_id:
+            return
+        if "transcription" in data and "segments" not in data:
+            yield _whisper_cpp(data, Place(ctx), ctx.source)
             return
         yield track_from_object(data, Place(ctx), ctx.source)
         return
