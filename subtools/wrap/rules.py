@@ -129,13 +129,20 @@ ENGLISH = BreakRules(
 FALLBACK = BreakRules()
 
 RULES: dict[str, BreakRules] = {"en": ENGLISH}
+#: Languages by name, as OpenAI's transcription API gives them (``"language": "english"``).
+_NAMED = {"english": "en"}
 
 
 def rules_for(language: str | None) -> BreakRules:
-    """The rules of a language tag (``en``, ``en-GB``), or the fallback."""
+    """The rules of a language tag (``en``, ``en-GB``) or name, or the fallback.
+
+    >>> rules_for("en-GB") is rules_for("English") is ENGLISH, rules_for("de") is FALLBACK
+    (True, True)
+    """
     if not language:
         return ENGLISH
-    return RULES.get(language.lower().split("-")[0].split("_")[0], FALLBACK)
+    tag = language.strip().lower().split("-")[0].split("_")[0]
+    return RULES.get(_NAMED.get(tag, tag), FALLBACK)
 
 
 #: What the wrap-quality benchmark counts as a bad line end (the words a line should
