@@ -141,6 +141,11 @@ def test_words_move_boundaries_as_far_as_the_file_is_off() -> None:
     jittered = [(s + 300 * (-1) ** i, e - 300 * (-1) ** i) for i, (s, e) in enumerate(truth)]
     out = fixed(jittered, speech, words=words, word_error_ms=60)
     assert all(abs(a - c) <= 60 for (a, _), (c, _) in zip(out, truth, strict=True))
+    # A file right but for one cue 800 ms late: that cue takes its words, the rest stay.
+    late = [*truth[:2], (5800, 7800), *truth[3:]]
+    out = fixed(late, speech, words=words, word_error_ms=60)
+    assert out[2] == (words[2][0].start, words[2][-1].end)  # type: ignore[index]
+    assert out[:2] + out[3:] == truth[:2] + truth[3:]
 
 
 @given(

@@ -77,6 +77,9 @@ CLEAR_RATIO = 2.0
 WORD_ERROR_MS = 30
 #: Fewer worded boundaries than this tell nothing about the file: its words decide.
 WORD_WEIGHT_LEAST = 6
+#: A boundary further from its word than this many times the words' error is off
+#: whatever the rest of the file says: it takes its word.
+WORD_REACH = 4
 #: Word timings set a cue's boundaries from this score on (the share of its words found,
 #: near where the cue was given): below it, fillers and words said in both neighbours
 #: are too often placed in the neighbour's speech.
@@ -292,7 +295,7 @@ def fix(
     weight = _word_weight([at - new[i][side] for i, side, at in placed], word_error_ms)
     for i, side, at in placed:
         edge_times = edges.onsets if side == 0 else edges.offsets
-        new[i][side] = _by_word(edge_times, new[i][side], at, weight)
+        new[i][side] = _by_word(edge_times, new[i][side], at, weight, word_error_ms)
         worded[i][side] = True
     in_order = all(a[0] <= b[0] for a, b in itertools.pairwise(mapped))
     if in_order:
@@ -341,18 +344,27 @@ def _hesitation(text: str) -> bool:
     return text.strip(".,;:!?\"'()[]-…").lower() in HESITATIONS
 
 
-def _by_word(edges: np.ndarray, at: int, word: int, weight: float = 1.0) -> int:
-    """A boundary's place from its word: ``weight`` of the way to it (see
-    :func:`_word_weight`) where the boundary is not on a speech edge already, or the
-    word's time is on one too; a boundary that a detector edge supports does not follow
-    a word that none does (a filler aligned into the wrong cue, a word said in both
-    neighbours).
+def _by_word(
+    edges: np.ndarray, at: int, word: int, weight: float = 1.0, error: int = WORD_ERROR_MS
+) -> int:
+    """A boundary's place from its word, where the boundary is not on a speech edge
+    already, or the word's time is on one too (a boundary that a detector edge supports
+    does not follow a word that none does: a filler aligned into the wrong cue, a word
+    said in both neighbours).
+
+    Within :data:`WORD_REACH` times the words' ``error`` of its word, a boundary goes
+    ``weight`` of the way (see :func:`_word_weight`); beyond, all the way, so that a cue
+    far off in a file otherwise right follows its words too.
 
     >>> no_edges = np.array([], dtype=np.int64)
-    >>> _by_word(no_edges, 1000, 1300), _by_word(no_edges, 1000, 1300, weight=0.5)
-    (1300, 1150)
+    >>> _by_word(no_edges, 1000, 1300), _by_word(no_edges, 1000, 1040, weight=0.5)
+    (1300, 1020)
+    >>> _by_word(no_edges, 1000, 1300, weight=0.0)  # beyond 4 times 30 ms
+    1300
     """
     if not _near(edges, at, SUPPORT_MS) or _near(edges, word, SUPPORT_MS):
+        if abs(word - at) > WORD_REACH * error:
+            return word
         return at + round(weight * (word - at))
     return at
 
