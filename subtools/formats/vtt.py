@@ -211,10 +211,6 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
             buffer.append(line)
             i += 1
 
-        # A comment, style or region block: dropped, with an arrow in it too (the
-        # standard takes the arrow's line for a timing line, fails to read it and drops
-        # the block), unless that line looks like a cue's timing (a digit first).
-        comment = any(_is_keyword_block(lines[first], w) for w in ("NOTE", "STYLE", "REGION"))
         if timing is not None:
             start, end, identifier, settings = timing
             payload = "\n".join(buffer)
@@ -231,17 +227,21 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
                         line=i + 1,
                     )
                 )
-        elif bad is not None and not (
-            comment and not lines[bad_at - 1].lstrip(" \t\f")[:1].isdigit()
-        ):
-            ctx.problem(
-                ParseError(
-                    f"{bad} {lines[bad_at - 1].strip()!r} {_EXPECTED}",
-                    source=ctx.source,
-                    line=bad_at,
+            continue
+        # A comment, style or region block: dropped, with an arrow in it too (the
+        # standard takes the arrow's line for a timing line, fails to read it and drops
+        # the block), unless that line looks like a cue's timing (a digit first).
+        comment = any(_is_keyword_block(lines[first], w) for w in ("NOTE", "STYLE", "REGION"))
+        if bad is not None:
+            if not comment or lines[bad_at - 1].lstrip(" \t\f")[:1].isdigit():
+                ctx.problem(
+                    ParseError(
+                        f"{bad} {lines[bad_at - 1].strip()!r} {_EXPECTED}",
+                        source=ctx.source,
+                        line=bad_at,
+                    )
                 )
-            )
-        elif not keyword and not comment and bad is None:
+        elif not keyword and not comment:
             ctx.problem(
                 ParseError(
                     "text with no cue timing line before it (not a cue, comment, style or "
