@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 class Word:
     """One timed word (from Whisper word timestamps or word-timed captions)."""
 
+    def __reduce__(self) -> tuple[type[Word], tuple[int, int, str]]:
+        # Compiled by mypyc (setup.py), a frozen dataclass cannot be unpickled field
+        # by field, as pickle does by default: it is rebuilt by its constructor.
+        return (Word, (self.start, self.end, self.text))
+
     start: int
     end: int
     text: str
@@ -94,6 +99,14 @@ class Cue:
     >>> Cue(0, 1, "x", identifier="intro", settings="align:start")
     Cue(start=0, end=1, text='x', words=(), identifier='intro', settings='align:start')
     """
+
+    def __reduce__(self) -> tuple[type[Cue], tuple[Any, ...]]:
+        # Compiled by mypyc (setup.py), a frozen dataclass cannot be unpickled field
+        # by field, as pickle does by default: it is rebuilt by its constructor.
+        return (
+            Cue,
+            (self.start, self.end, self.text, self.words, self.identifier, self.settings),
+        )
 
     start: int
     end: int
@@ -169,6 +182,11 @@ class Track:
     00:00:01,500 --> 00:00:03,000
     General Kenobi
     """
+
+    def __reduce__(self) -> tuple[type[Track], tuple[Any, ...]]:
+        # Compiled by mypyc (setup.py), a frozen dataclass cannot be unpickled field
+        # by field, as pickle does by default: it is rebuilt by its constructor.
+        return (Track, tuple(getattr(self, f.name) for f in dataclasses.fields(self)))
 
     cues: tuple[Cue, ...] = ()
     source: str | None = None

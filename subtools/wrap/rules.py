@@ -8,7 +8,9 @@ A language without word lists still gets the punctuation rules.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from typing import Any
 
 SENTENCE = 0
 CLAUSE = 10
@@ -26,6 +28,11 @@ _MEMO_LIMIT = 200_000
 @dataclass(frozen=True)
 class BreakRules:
     """Which words a line may end on or start with, for one language."""
+
+    def __reduce__(self) -> tuple[type[BreakRules], tuple[Any, ...]]:
+        # Compiled by mypyc (setup.py), a frozen dataclass cannot be unpickled field
+        # by field, as pickle does by default: it is rebuilt by its constructor.
+        return (BreakRules, tuple(getattr(self, f.name) for f in dataclasses.fields(self)))
 
     #: Words a line should start with (a break before them is good).
     break_before: frozenset[str] = field(default_factory=frozenset)
