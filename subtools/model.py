@@ -12,26 +12,48 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import index
 from os import PathLike
-from typing import IO, TYPE_CHECKING, Any, overload
+from typing import IO, TYPE_CHECKING, Any, SupportsIndex, overload
 
 if TYPE_CHECKING:
     import pysrt
     import webvtt
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Word:
-    """One timed word (from Whisper word timestamps or word-timed captions)."""
+    """One timed word (from Whisper word timestamps or word-timed captions).
+
+    Times are integer milliseconds of any integer type (numpy's too), kept as ``int``;
+    a float is refused:
+
+    >>> Word(100, 250, "hi")
+    Word(start=100, end=250, text='hi')
+    >>> Word(0.1, 0.25, "hi")
+    Traceback (most recent call last):
+    ...
+    TypeError: 'float' object cannot be interpreted as an integer
+    """
+
+    start: int
+    end: int
+    text: str
+
+    def __init__(self, start: SupportsIndex, end: SupportsIndex, text: str) -> None:
+        _set_word_start(self, index(start))
+        _set_word_end(self, index(end))
+        _set_word_text(self, text)
 
     def __reduce__(self) -> tuple[type[Word], tuple[int, int, str]]:
         # Compiled by mypyc (setup.py), a frozen dataclass cannot be unpickled field
         # by field, as pickle does by default: it is rebuilt by its constructor.
         return (Word, (self.start, self.end, self.text))
 
-    start: int
-    end: int
-    text: str
+
+_set_word_start, _set_word_end, _set_word_text = (
+    vars(Word)[name].__set__ for name in ("start", "end", "text")
+)
 
 
 #: The least time a word without times is given when the gap it is put into allows.
@@ -98,15 +120,11 @@ class Cue:
     (1500, ['Hello', 'world'])
     >>> Cue(0, 1, "x", identifier="intro", settings="align:start")
     Cue(start=0, end=1, text='x', words=(), identifier='intro', settings='align:start')
+    >>> Cue(0.5, 1, "x")
+    Traceback (most recent call last):
+    ...
+    TypeError: 'float' object cannot be interpreted as an integer
     """
-
-    def __reduce__(self) -> tuple[type[Cue], tuple[Any, ...]]:
-        # Compiled by mypyc (setup.py), a frozen dataclass cannot be unpickled field
-        # by field, as pickle does by default: it is rebuilt by its constructor.
-        return (
-            Cue,
-            (self.start, self.end, self.text, self.words, self.identifier, self.settings),
-        )
 
     start: int
     end: int
@@ -118,21 +136,31 @@ class Cue:
     # Written out rather than generated: a frozen dataclass's own __init__ goes through
     # object.__setattr__ once per field, and setting the slots through their descriptors
     # does the same in half the time.  A dataset makes cues by the tens of thousands.
+    # Times of any integer type (numpy's too) are kept as int, and a float is refused,
+    # in the compiled build and the pure one alike (as :class:`Word`).
     def __init__(
         self,
-        start: int,
-        end: int,
+        start: SupportsIndex,
+        end: SupportsIndex,
         text: str,
         words: tuple[Word, ...] = (),
         identifier: str = "",
         settings: str = "",
     ) -> None:
-        _set_start(self, start)
-        _set_end(self, end)
+        _set_start(self, index(start))
+        _set_end(self, index(end))
         _set_text(self, text)
         _set_words(self, words)
         _set_identifier(self, identifier)
         _set_settings(self, settings)
+
+    def __reduce__(self) -> tuple[type[Cue], tuple[Any, ...]]:
+        # Compiled by mypyc (setup.py), a frozen dataclass cannot be unpickled field
+        # by field, as pickle does by default: it is rebuilt by its constructor.
+        return (
+            Cue,
+            (self.start, self.end, self.text, self.words, self.identifier, self.settings),
+        )
 
     def __repr__(self) -> str:
         # The WebVTT-only fields are shown when set: most cues have neither.
@@ -183,17 +211,17 @@ class Track:
     General Kenobi
     """
 
-    def __reduce__(self) -> tuple[type[Track], tuple[Any, ...]]:
-        # Compiled by mypyc (setup.py), a frozen dataclass cannot be unpickled field
-        # by field, as pickle does by default: it is rebuilt by its constructor.
-        return (Track, tuple(getattr(self, f.name) for f in dataclasses.fields(self)))
-
     cues: tuple[Cue, ...] = ()
     source: str | None = None
     id: str | None = None
     title: str | None = None
     language: str | None = None
     meta: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    def __reduce__(self) -> tuple[type[Track], tuple[Any, ...]]:
+        # Compiled by mypyc (setup.py), a frozen dataclass cannot be unpickled field
+        # by field, as pickle does by default: it is rebuilt by its constructor.
+        return (Track, tuple(getattr(self, f.name) for f in dataclasses.fields(self)))
 
     def __post_init__(self) -> None:
         if not isinstance(self.cues, tuple):

@@ -30,11 +30,6 @@ class Profile:
     37
     """
 
-    def __reduce__(self) -> tuple[type[Profile], tuple[Any, ...]]:
-        # Compiled by mypyc (setup.py), a frozen dataclass cannot be unpickled field
-        # by field, as pickle does by default: it is rebuilt by its constructor.
-        return (Profile, tuple(getattr(self, f.name) for f in dataclasses.fields(self)))
-
     name: str
     #: Characters (display columns) per line.
     max_chars: int = 42
@@ -53,6 +48,11 @@ class Profile:
     #: Gaps shorter than this many frames are closed to exactly ``min_gap`` (chaining).
     chain_frames: float = 12
     language: str = "en"
+
+    def __reduce__(self) -> tuple[type[Profile], tuple[Any, ...]]:
+        # Compiled by mypyc (setup.py), a frozen dataclass cannot be unpickled field
+        # by field, as pickle does by default: it is rebuilt by its constructor.
+        return (Profile, tuple(getattr(self, f.name) for f in dataclasses.fields(self)))
 
     @property
     def min_gap(self) -> int:

@@ -129,6 +129,35 @@ def damaged(n: int) -> Track:
     return Track(tuple(cues))
 
 
+TIMES = """
+import sys, numpy as np, subtools.model as m
+from subtools import Cue, Word
+assert m.__file__.endswith(".py") == (sys.argv[1] == "pure"), m.__file__
+cue = Cue(np.int64(5), np.int32(900), "x", (Word(np.int64(5), np.uint16(400), "x"),))
+assert (cue.start, cue.end, cue.words[0].end) == (5, 900, 400)
+assert {type(cue.start), type(cue.end), type(cue.words[0].start)} == {int}
+for bad in (lambda: Cue(0.5, 900, "x"), lambda: Word(0, 1.5, "x")):
+    try:
+        bad()
+    except TypeError:
+        continue
+    raise AssertionError("a float time was taken")
+"""
+
+
+@pytest.mark.parametrize("kind", ["pure", "compiled"])
+def test_both_builds_take_any_integer_time_and_refuse_floats(
+    kind: str, pure_source: Path, tmp_path: Path
+) -> None:
+    if kind == "compiled" and PURE:
+        pytest.skip("built pure (SUBTOOLS_PURE=1)")
+    env = {**os.environ, "PYTHONPATH": str(pure_source)} if kind == "pure" else dict(os.environ)
+    done = subprocess.run(
+        [sys.executable, "-c", TIMES, kind], capture_output=True, text=True, cwd=tmp_path, env=env
+    )
+    assert done.returncode == 0, done.stderr
+
+
 RUN = (
     "import sys, subtools.wrap.lines as m; "
     "assert m.__file__.endswith('.py') == (sys.argv[1] == 'pure'), m.__file__; "

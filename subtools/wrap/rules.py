@@ -29,11 +29,6 @@ _MEMO_LIMIT = 200_000
 class BreakRules:
     """Which words a line may end on or start with, for one language."""
 
-    def __reduce__(self) -> tuple[type[BreakRules], tuple[Any, ...]]:
-        # Compiled by mypyc (setup.py), a frozen dataclass cannot be unpickled field
-        # by field, as pickle does by default: it is rebuilt by its constructor.
-        return (BreakRules, tuple(getattr(self, f.name) for f in dataclasses.fields(self)))
-
     #: Words a line should start with (a break before them is good).
     break_before: frozenset[str] = field(default_factory=frozenset)
     #: Words a line must not end on.
@@ -46,6 +41,11 @@ class BreakRules:
     # words, and these lookups are the inner loop of line breaking.
     _after: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     _before: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+
+    def __reduce__(self) -> tuple[type[BreakRules], tuple[Any, ...]]:
+        # Compiled by mypyc (setup.py), a frozen dataclass cannot be unpickled field
+        # by field, as pickle does by default: it is rebuilt by its constructor.
+        return (BreakRules, tuple(getattr(self, f.name) for f in dataclasses.fields(self)))
 
     def after(self, word: str) -> int:
         """The score of a break after ``word`` if the word alone decides it, else -1.
