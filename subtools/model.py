@@ -14,13 +14,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import index
 from os import PathLike
-from typing import IO, TYPE_CHECKING, Any, SupportsIndex, overload
+from typing import IO, TYPE_CHECKING, Any, SupportsIndex, final, overload
 
 if TYPE_CHECKING:
     import pysrt
     import webvtt
 
 
+@final
 @dataclass(frozen=True, slots=True, init=False)
 class Word:
     """One timed word (from Whisper word timestamps or word-timed captions).
@@ -107,6 +108,7 @@ def fill_untimed(
     return [span for span in out if span is not None]
 
 
+@final
 @dataclass(frozen=True, slots=True, init=False, repr=False)
 class Cue:
     """One caption: times in integer milliseconds, lines joined by ``"\\n"``.
@@ -194,6 +196,7 @@ _set_start, _set_end, _set_text, _set_words, _set_identifier, _set_settings = (
 )
 
 
+@final
 @dataclass(frozen=True)
 class Track:
     """An ordered sequence of cues plus what is known about where they came from.

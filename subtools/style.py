@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, final
 
 from .errors import UsageError
 
@@ -20,6 +20,7 @@ OverlapStrategy = Literal["trim", "shift", "split", "merge"]
 OVERLAP_STRATEGIES: tuple[str, ...] = ("trim", "shift", "split", "merge")
 
 
+@final
 @dataclass(frozen=True)
 class Profile:
     """Limits for line length, lines per cue, reading speed, durations and gaps.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, final
 
 SENTENCE = 0
 CLAUSE = 10
@@ -25,6 +25,7 @@ STRIP = ".,;:!?…\"'()[]{}“”‘’«»—–-"
 _MEMO_LIMIT = 200_000
 
 
+@final
 @dataclass(frozen=True)
 class BreakRules:
     """Which words a line may end on or start with, for one language."""
