@@ -45,8 +45,10 @@ class BreakRules:
 
     def __reduce__(self) -> tuple[type[BreakRules], tuple[Any, ...]]:
         # Compiled by mypyc (setup.py), a frozen dataclass cannot be unpickled field
-        # by field, as pickle does by default: it is rebuilt by its constructor.
-        return (BreakRules, tuple(getattr(self, f.name) for f in dataclasses.fields(self)))
+        # by field, as pickle does by default: it is rebuilt by its constructor, from
+        # its word lists (its memos, fields left out of comparisons, start empty).
+        words = (getattr(self, f.name) for f in dataclasses.fields(self) if f.compare)
+        return (BreakRules, tuple(words))
 
     def after(self, word: str) -> int:
         """The score of a break after ``word`` if the word alone decides it, else -1.
