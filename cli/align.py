@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     pending = start_analysis(media, args.detector, args.vad)
     track = single_track(open_tracks(args.subs, None, id=args.id, warnings=Warnings()), args.subs)
     from subtools.media.alignment import align
-    from subtools.media.correct import WORD_ERROR_MS, fix
+    from subtools.media.correct import WORD_ERROR_MS, fix, word_error
 
     speech = pending.result()
 
@@ -123,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
                 for ws in timed.cues
             ]
             report["words_note"] = timed.note
-            report["word_error_ms"] = timed.error_ms
+            report["word_error_ms"] = word_error(timed.cues, speech, timed.error_ms)
         json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:

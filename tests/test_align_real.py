@@ -235,7 +235,9 @@ def test_cli_words_times_the_words_and_fixes_from_them(tmp_path: Path) -> None:
     res = run_cli("align", str(subs), media, "--words", "--json", "--fix", "-o", str(out))
     assert res.code == 0, res.err
     report = json.loads(res.out)
-    assert report["word_error_ms"] == 30  # wide-band audio: the words are precise
+    # Wide-band audio: at least the 30 ms of clean speech (more as far as the words
+    # scatter around the detected edges), under telephone band's 130.
+    assert 30 <= report["word_error_ms"] < 130
     timed = [w for ws in report["words"] if ws for w in ws]
     assert len(timed) >= 0.8 * len(ref["words"])
     starts: dict[str, list[int]] = {}

@@ -148,6 +148,28 @@ def test_words_move_boundaries_as_far_as_the_file_is_off() -> None:
     assert out[:2] + out[3:] == truth[:2] + truth[3:]
 
 
+def test_words_that_scatter_around_the_speech_edges_do_not_move_a_correct_file() -> None:
+    # Music under the speech: the aligner places the words 150 ms either side of where
+    # the detector's edges are. The annotator started each cue 120 ms before its speech
+    # and ended it 120 ms after (no edge within 100 ms of a boundary to hold it).
+    spans = [(1000 + 2500 * k, 2500 + 2500 * k) for k in range(8)]
+    speech = speech_of(spans, 22_000)
+    truth = [(s - 120, e + 120) for s, e in spans]
+    words: list[tuple[Word, ...] | None] = [
+        (Word(s + 150 * (-1) ** k, s + 400, "so"), Word(e - 400, e + 150 * (-1) ** k, "on"))
+        for k, (s, e) in enumerate(spans)
+    ]
+    assert near(fixed(truth, speech, words=words, word_error_ms=30), truth)
+    # The same words placed precisely (15 ms from the edges) do move a jittered file.
+    precise: list[tuple[Word, ...] | None] = [
+        (Word(s + 15 * (-1) ** k, s + 400, "so"), Word(e - 400, e - 15 * (-1) ** k, "on"))
+        for k, (s, e) in enumerate(spans)
+    ]
+    jittered = [(s - 300 * (-1) ** k, e + 300 * (-1) ** k) for k, (s, e) in enumerate(spans)]
+    out = fixed(jittered, speech, words=precise, word_error_ms=30)
+    assert all(abs(a - s) <= 40 for (a, _), (s, _) in zip(out, spans, strict=True))
+
+
 @given(
     edges=st.lists(st.integers(0, 3000), min_size=2, max_size=40, unique=True),
     heard=st.lists(st.tuples(st.integers(0, 3000), st.integers(1, 400)), max_size=8),
