@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
     if args.words:
         from subtools.media.wordtimes import word_times
 
-        timed = word_times(track, result, media)
+        timed = word_times(track, result, media, speech=speech)
         if timed.note:
             say(timed.note)
 

@@ -277,6 +277,30 @@ def test_telephone_band_audio_is_told_apart(tmp_path: Path) -> None:
     assert narrowband(narrow)
 
 
+def test_telephone_band_speech_is_told_apart_under_noise_over_the_whole_band() -> None:
+    """Bursts of "speech" (noise from 300 Hz to 3.4 kHz, or over the whole band) every
+    other half second, and white noise 10 dB under them everywhere."""
+    rng = np.random.default_rng(0)
+    rate, total = 16_000, 20 * 16_000
+
+    def band(x: np.ndarray, top: float) -> np.ndarray:
+        spec = np.fft.rfft(x)
+        freqs = np.fft.rfftfreq(len(x), 1 / rate)
+        spec[(freqs < 300) | (freqs > top)] = 0
+        return np.fft.irfft(spec, len(x))
+
+    on = (np.arange(total) // (rate // 2)) % 2 == 1
+    frames = bytes(255 if on[k * 160] else 0 for k in range(total // 160))
+    speech = Speech(frames, bytes(total // 16), total * 1000 // rate, "silero")
+    noise = rng.normal(0, 1, total)
+    for top, narrow in ((3400, True), (7900, False)):
+        voice = band(rng.normal(0, 1, total), top) * on
+        voice *= 3000 / np.sqrt(np.mean(voice[on] ** 2))
+        pcm = (voice + noise * 3000 / np.sqrt(10)).astype(np.int16)
+        assert not narrowband(pcm)  # the noise fills the band
+        assert narrowband(pcm, speech=speech) is narrow
+
+
 def test_a_tie_goes_to_the_kind_consistent_with_itself() -> None:
     """Babble under a meeting: the boundaries peak far off with halves that disagree,
     the loudness finds the shift with halves that agree. Before, the more trusted kind
