@@ -121,6 +121,19 @@ def test_a_hesitation_does_not_place_a_boundary_and_words_keep_a_start() -> None
     assert out[2] == (7050, 7050 + 833)
 
 
+def test_a_word_said_in_both_neighbours_is_left_to_the_cue_it_fits() -> None:
+    # "Hello?" - "Hello?": the first cue's word is found on the second's speech, 3 s on.
+    speech = speech_of(SPANS, 14_000)
+    cues = [(1000, 3000), (4000, 6000), (7000, 9000), (10_000, 12_000)]
+    words: list[tuple[Word, ...] | None] = [
+        (Word(4010, 5990, "Hello?"),),
+        (Word(4000, 6000, "Hello?"),),
+        None,
+        None,
+    ]
+    assert near(fixed(cues, speech, words=words), cues)
+
+
 def test_words_move_boundaries_as_far_as_the_file_is_off() -> None:
     # Speech that runs on (a phone call's turns): no edge near the boundaries, so only
     # the words can place them.

@@ -290,6 +290,8 @@ def fix(
     new = [list(m) for m in mapped]
     # Per cue, whether its start and its end come from its words.
     worded = [[False, False] for _ in track]
+    if words is not None:
+        words = _unclaimed(words, mapped)
     # (cue, side, the word's time) of every boundary that a word places.
     placed = _placed(words)
     error = word_error(words, speech, word_error_ms)
@@ -343,6 +345,28 @@ def _hesitation(text: str) -> bool:
     (True, False)
     """
     return text.strip(".,;:!?\"'()[]-…").lower() in HESITATIONS
+
+
+def _unclaimed(
+    words: Sequence[tuple[Word, ...] | None], cues: Sequence[tuple[int, int]]
+) -> list[tuple[Word, ...] | None]:
+    """Per cue its words, or None where they lie on speech that the next (or previous)
+    cue's words hold too: a word said in both neighbours ("Hello?" - "Hello?"), found
+    in the wrong one.  Of two neighbours whose words overlap by more than
+    :data:`SUPPORT_MS`, the one whose words lie further from its times keeps none.
+
+    >>> said = [(Word(1000, 1400, "Hello?"),), (Word(1010, 1390, "Hello?"),)]
+    >>> _unclaimed(said, [(0, 400), (1000, 1400)])
+    [None, (Word(start=1010, end=1390, text='Hello?'),)]
+    """
+    out = list(words)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if a and b and a[-1].end - b[0].start > SUPPORT_MS:
+            moved_a = abs(a[0].start - cues[i][0]) + abs(a[-1].end - cues[i][1])
+            moved_b = abs(b[0].start - cues[i + 1][0]) + abs(b[-1].end - cues[i + 1][1])
+            out[i if moved_a >= moved_b else i + 1] = None
+    return out
 
 
 def _placed(words: Sequence[tuple[Word, ...] | None] | None) -> list[tuple[int, int, int]]:
