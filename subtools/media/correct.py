@@ -12,9 +12,10 @@ the nearest edge after a pause, either way; it never takes speech that the next 
 previous) cue holds. In a file whose cues have gaps, two cues that touch are two
 boundaries; a join is one only in a file written without gaps. With word timings
 (``align --words``) a cue's boundaries are its first word's start and its last word's
-end, unless that word is a hesitation, and only as far as the file itself says its
-boundaries are wrong: a correct file's boundaries lie within the words' own error of
-them, and stay.
+end, unless that word is a hesitation or the words lie on speech that a neighbour's
+words hold too, and only as far as the file itself says its boundaries are wrong: a
+correct file's boundaries lie within the words' own error of them (measured on the
+audio: :func:`word_error`), and stay.
 
 Whatever the evidence says, the result keeps the cues in order, never overlapping, and
 no cue is made shorter than the minimum duration (or than it was)."""
