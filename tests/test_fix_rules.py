@@ -134,6 +134,18 @@ def test_a_word_said_in_both_neighbours_is_left_to_the_cue_it_fits() -> None:
     assert near(fixed(cues, speech, words=words), cues)
 
 
+def test_a_join_in_the_pause_its_words_leave_stays() -> None:
+    # Cues written to touch, each join in the middle of its pause; under noise the
+    # words' starts are found late (the first sound masked), 300 ms into the speech.
+    speech = speech_of(SPANS, 14_000)
+    cues = [(1000, 3500), (3500, 6500), (6500, 9500), (9500, 12_000)]
+    words: list[tuple[Word, ...] | None] = [
+        (Word(s + 300, s + 600, "so"), Word(e - 300, e, "on")) for s, e in SPANS
+    ]
+    out = fixed(cues, speech, words=words)
+    assert [a for a, _ in out[1:]] == [b for _, b in out[:-1]] == [3500, 6500, 9500]
+
+
 def test_words_move_boundaries_as_far_as_the_file_is_off() -> None:
     # Speech that runs on (a phone call's turns): no edge near the boundaries, so only
     # the words can place them.

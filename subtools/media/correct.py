@@ -295,6 +295,9 @@ def fix(
         words = _unclaimed(words, mapped)
     # (cue, side, the word's time) of every boundary that a word places.
     placed = _placed(words)
+    gapless = _gapless(mapped)
+    if gapless:
+        placed = _off_joins(placed, mapped)
     error = word_error(words, speech, word_error_ms)
     weight = _word_weight([at - new[i][side] for i, side, at in placed], error)
     for i, side, at in placed:
@@ -303,7 +306,7 @@ def fix(
         worded[i][side] = True
     in_order = all(a[0] <= b[0] for a, b in itertools.pairwise(mapped))
     if in_order:
-        _snap_boundaries(new, worded, edges, tolerance_ms, _gapless(mapped))
+        _snap_boundaries(new, worded, edges, tolerance_ms, gapless)
     _keep_invariants(new, mapped, [c.end - c.start for c in track], worded, min_duration_ms)
 
     out: list[Cue] = []
@@ -346,6 +349,36 @@ def _hesitation(text: str) -> bool:
     (True, False)
     """
     return text.strip(".,;:!?\"'()[]-…").lower() in HESITATIONS
+
+
+def _off_joins(
+    placed: list[tuple[int, int, int]], cues: Sequence[tuple[int, int]]
+) -> list[tuple[int, int, int]]:
+    """``placed`` (see :func:`_placed`) less the joins that lie in the pause their two
+    cues' words leave (one long enough for a join: :data:`JOIN_PAUSE_MS`), in a file
+    written without gaps: a join stands for the pause between its cues, anywhere in it,
+    and the words say that it is in one (it is then fixed as a join from the speech
+    edges, as without words).
+
+    >>> _off_joins([(0, 1, 1800), (1, 0, 2600)], [(0, 2200), (2200, 4000)])
+    []
+    >>> _off_joins([(0, 1, 1800), (1, 0, 2100)], [(0, 2200), (2200, 4000)])
+    [(0, 1, 1800), (1, 0, 2100)]
+    """
+    at = {(i, side): time for i, side, time in placed}
+    joins = set()
+    for i in range(len(cues) - 1):
+        end, start = at.get((i, 1)), at.get((i + 1, 0))
+        join = cues[i][1]
+        if (
+            cues[i + 1][0] - join < JOIN_MS
+            and end is not None
+            and start is not None
+            and end <= join <= start
+            and start - end >= JOIN_PAUSE_MS
+        ):
+            joins |= {(i, 1), (i + 1, 0)}
+    return [p for p in placed if (p[0], p[1]) not in joins]
 
 
 def _unclaimed(
