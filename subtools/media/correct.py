@@ -291,6 +291,8 @@ def fix(
     new = [list(m) for m in mapped]
     # Per cue, whether its start and its end come from its words.
     worded = [[False, False] for _ in track]
+    # As the report of ``align --words`` gives it: from the words as found.
+    error = word_error(words, speech, word_error_ms)
     if words is not None:
         words = _unclaimed(words, mapped)
     # (cue, side, the word's time) of every boundary that a word places.
@@ -298,7 +300,6 @@ def fix(
     gapless = _gapless(mapped)
     if gapless:
         placed = _off_joins(placed, mapped)
-    error = word_error(words, speech, word_error_ms)
     weight = _word_weight([at - new[i][side] for i, side, at in placed], error)
     for i, side, at in placed:
         edge_times = edges.onsets if side == 0 else edges.offsets
