@@ -46,10 +46,22 @@ class Word:
         _set_word_end(self, index(end))
         _set_word_text(self, text)
 
-    def __reduce__(self) -> tuple[type[Word], tuple[int, int, str]]:
-        # Compiled by mypyc (setup.py), a frozen dataclass cannot be unpickled field
-        # by field, as pickle does by default: it is rebuilt by its constructor.
-        return (Word, (self.start, self.end, self.text))
+    def __reduce__(self) -> tuple[type[Any], tuple[Any, ...]]:
+        return by_constructor(self)
+
+
+def by_constructor(record: Any) -> tuple[type[Any], tuple[Any, ...]]:
+    """``__reduce__`` of the frozen records (:class:`Word`, :class:`Cue`,
+    :class:`Track`, profiles, break rules): rebuilt by their constructor from the
+    fields it takes.  Compiled by mypyc (setup.py), a frozen dataclass cannot be
+    unpickled field by field, as pickle does by default.
+
+    >>> import pickle
+    >>> pickle.loads(pickle.dumps(Word(0, 500, "hi")))
+    Word(start=0, end=500, text='hi')
+    """
+    fields = dataclasses.fields(record)
+    return (type(record), tuple(getattr(record, f.name) for f in fields if f.init))
 
 
 _set_word_start, _set_word_end, _set_word_text = (
@@ -156,13 +168,8 @@ class Cue:
         _set_identifier(self, identifier)
         _set_settings(self, settings)
 
-    def __reduce__(self) -> tuple[type[Cue], tuple[Any, ...]]:
-        # Compiled by mypyc (setup.py), a frozen dataclass cannot be unpickled field
-        # by field, as pickle does by default: it is rebuilt by its constructor.
-        return (
-            Cue,
-            (self.start, self.end, self.text, self.words, self.identifier, self.settings),
-        )
+    def __reduce__(self) -> tuple[type[Any], tuple[Any, ...]]:
+        return by_constructor(self)
 
     def __repr__(self) -> str:
         # The WebVTT-only fields are shown when set: most cues have neither.
@@ -221,10 +228,8 @@ class Track:
     language: str | None = None
     meta: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
-    def __reduce__(self) -> tuple[type[Track], tuple[Any, ...]]:
-        # Compiled by mypyc (setup.py), a frozen dataclass cannot be unpickled field
-        # by field, as pickle does by default: it is rebuilt by its constructor.
-        return (Track, tuple(getattr(self, f.name) for f in dataclasses.fields(self)))
+    def __reduce__(self) -> tuple[type[Any], tuple[Any, ...]]:
+        return by_constructor(self)
 
     def __post_init__(self) -> None:
         if not isinstance(self.cues, tuple):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, final
 
 from .errors import UsageError
+from .model import by_constructor
 
 if TYPE_CHECKING:
     from .model import Cue
@@ -50,10 +51,8 @@ class Profile:
     chain_frames: float = 12
     language: str = "en"
 
-    def __reduce__(self) -> tuple[type[Profile], tuple[Any, ...]]:
-        # Compiled by mypyc (setup.py), a frozen dataclass cannot be unpickled field
-        # by field, as pickle does by default: it is rebuilt by its constructor.
-        return (Profile, tuple(getattr(self, f.name) for f in dataclasses.fields(self)))
+    def __reduce__(self) -> tuple[type[Any], tuple[Any, ...]]:
+        return by_constructor(self)
 
     @property
     def min_gap(self) -> int:

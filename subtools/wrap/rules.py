@@ -8,9 +8,10 @@ A language without word lists still gets the punctuation rules.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, final
+
+from ..model import by_constructor
 
 SENTENCE = 0
 CLAUSE = 10
@@ -40,15 +41,11 @@ class BreakRules:
     closers: str = "\"')]}”’»」』）"
     # Memo of the two per-word questions below: captions repeat the same few thousand
     # words, and these lookups are the inner loop of line breaking.
-    _after: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
-    _before: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    _after: dict[str, int] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _before: dict[str, bool] = field(default_factory=dict, init=False, compare=False, repr=False)
 
-    def __reduce__(self) -> tuple[type[BreakRules], tuple[Any, ...]]:
-        # Compiled by mypyc (setup.py), a frozen dataclass cannot be unpickled field
-        # by field, as pickle does by default: it is rebuilt by its constructor, from
-        # its word lists (its memos, fields left out of comparisons, start empty).
-        words = (getattr(self, f.name) for f in dataclasses.fields(self) if f.compare)
-        return (BreakRules, tuple(words))
+    def __reduce__(self) -> tuple[type[Any], tuple[Any, ...]]:
+        return by_constructor(self)  # the word lists: the memos start empty
 
     def after(self, word: str) -> int:
         """The score of a break after ``word`` if the word alone decides it, else -1.
