@@ -439,14 +439,16 @@ def word_error(
     >>> word_error(near, speech), word_error(far, speech)
     (30, 178)
     """
-    onsets, offsets = speech.edges()
-    distances = []
-    for _, side, at in _placed(words):
-        edges = onsets if side == 0 else offsets
-        if len(edges):
-            nearest = int(edges[np.argmin(np.abs(edges - at))])
-            if abs(nearest - at) <= WORD_EDGE_REACH_MS:
-                distances.append(at - nearest)
+    placed = _placed(words)
+    distances = np.concatenate(
+        [
+            nearest_edge(
+                edges, np.array([at for _, s, at in placed if s == side]), WORD_EDGE_REACH_MS
+            )
+            for side, edges in enumerate(speech.edges())
+        ]
+    )
+    distances = distances[~np.isnan(distances)]
     if len(distances) < WORD_WEIGHT_LEAST:
         return least
     return max(least, round(1.4826 * float(np.median(np.abs(distances)))))
