@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 import subtools
-from subtools import Cue, ParseError, ParseNotice
+from subtools import Cue, ParseError, ParseNotice, Track
 from subtools.formats.cuetext import clean_text
 from subtools.formats.vtt import plain_text
 
@@ -195,6 +195,11 @@ def test_identifiers_and_settings_are_kept_and_written_back() -> None:
     written = track.to_string("vtt")
     assert "intro\n00:00:01.000 --> 00:00:02.000 align:start line:0\na\n" in written
     assert subtools.loads(written).cues == track.cues
+    # A blank line would end the block: an identifier of whitespace is not written.
+    blank = Track((Cue(0, 1000, "a", identifier="\r"), Cue(1000, 2000, "b", identifier=" \n")))
+    assert blank.to_string("vtt") == (
+        "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\na\n\n00:00:01.000 --> 00:00:02.000\nb\n"
+    )
 
 
 def test_hours_out_of_range_are_an_error_not_a_crash() -> None:

@@ -298,7 +298,9 @@ def timing_line(c: Cue) -> str:
     >>> timing_line(Cue(1000, 2000, "x", identifier="intro", settings="line:0"))
     'intro\\n00:00:01.000 --> 00:00:02.000 line:0'
     """
-    head = f"{identifier_line(c.identifier)}\n" if c.identifier else ""
+    line = identifier_line(c.identifier) if c.identifier else ""
+    # A blank line there would end the block: an identifier of whitespace is none.
+    head = f"{line}\n" if line.strip() else ""
     settings = settings_text(c.settings) if c.settings else ""
     tail = f" {settings}" if settings else ""
     return f"{head}{format_timestamp(c.start, '.')} --> {format_timestamp(c.end, '.')}{tail}"
