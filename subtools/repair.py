@@ -32,6 +32,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Final
 
 from .changes import Change, StepResult, summarize
 from .dedupe import drop_duplicates
@@ -41,8 +42,8 @@ from .style import OVERLAP_STRATEGIES, OverlapStrategy, Profile, get_profile
 from .wrap import split_cue
 
 #: Cues that share this much of the longer one's span are the same caption twice over.
-_SAME_SPAN = 0.9
-_SETTLE_ROUNDS = 4
+_SAME_SPAN: Final = 0.9
+_SETTLE_ROUNDS: Final = 4
 
 
 @dataclass
@@ -259,7 +260,7 @@ def _gaps(w: _Work) -> bool:
     wide = max(chain, gap)
     # Locals for the loop, which touches every cue (raw transcripts chain nearly all):
     # merge and set change these lists in place, so the names stay valid.
-    cues, origin, record = w.cues, w.origin, w.changes.append
+    cues, origin, changes = w.cues, w.origin, w.changes
     shortened = False
     i = 0
     while i + 1 < len(cues):
@@ -278,7 +279,7 @@ def _gaps(w: _Work) -> bool:
             if target - a.start >= prof.min_duration:
                 # The common case (touching segments), inlined as chaining is below.
                 cues[i] = Cue(a.start, target, a.text, a.words)
-                record(Change(origin[i], "end", a.end, target, "gap"))
+                changes.append(Change(origin[i], "end", a.end, target, "gap"))
             elif target > a.start and moved >= b.end:
                 w.set(i, "gap", end=target)
             elif moved < b.end:
@@ -292,7 +293,7 @@ def _gaps(w: _Work) -> bool:
             # A short gap flickers: close it to exactly the minimum (chaining).  Inlined
             # w.set: raw transcripts chain nearly every cue.
             cues[i] = Cue(a.start, target, a.text, a.words)
-            record(Change(origin[i], "end", a.end, target, "chain"))
+            changes.append(Change(origin[i], "end", a.end, target, "chain"))
         i += 1
     return shortened
 

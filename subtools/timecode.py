@@ -7,13 +7,14 @@ timestamp, so ``00:00:60,000`` and ``,1000`` cannot happen.
 from __future__ import annotations
 
 import math
+from typing import Final
 
 #: The latest time a reader accepts: under a million hours, so that hours have at most
 #: six digits and float seconds (JSON) still hold every millisecond exactly.
-MAX_MS = 1_000_000 * 3_600_000 - 1
-MAX_SECONDS = MAX_MS / 1000
+MAX_MS: Final = 1_000_000 * 3_600_000 - 1
+MAX_SECONDS: Final = MAX_MS / 1000
 #: Digits of the hours field a timestamp may have (``999999:59:59.999`` is ``MAX_MS``).
-HOUR_DIGITS = 6
+HOUR_DIGITS: Final = 6
 
 
 def hms_to_ms(hours: str, minutes: str, seconds: str, fraction: str = "") -> int:
@@ -46,9 +47,9 @@ def is_finite_number(value: object) -> bool:
     return isinstance(value, int) or math.isfinite(value)
 
 
-_MILLIS = tuple(f"{i:03d}" for i in range(1000))
-_HMS: dict[int, str] = {}
-_HMS_CACHED = 10 * 3600  # whole seconds: 36,000 short strings at most
+_MILLIS: Final = tuple(f"{i:03d}" for i in range(1000))
+_HMS: Final[dict[int, str]] = {}
+_HMS_CACHED: Final = 10 * 3600  # whole seconds: 36,000 short strings at most
 
 
 def format_timestamp(ms: int, sep: str = ",") -> str:

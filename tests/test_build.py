@@ -145,11 +145,22 @@ for bad in (lambda: Cue(0.5, 900, "x"), lambda: Word(0, 1.5, "x")):
     except TypeError:
         continue
     raise AssertionError("a float time was taken")
+full = Cue(1, 2, "a", (Word(1, 2, "a"),), identifier="i", settings="line:0")
+assert (full.text, full.words, full.identifier, full.settings) == (
+    "a", (Word(1, 2, "a"),), "i", "line:0"
+)
+import dataclasses
+for record, name in ((cue, "start"), (cue, "settings"), (cue.words[0], "text")):
+    try:
+        setattr(record, name, 1)
+    except dataclasses.FrozenInstanceError:
+        continue
+    raise AssertionError(f"{type(record).__name__}.{name} was changed")
 """
 
 
 @pytest.mark.parametrize("kind", ["pure", "compiled"])
-def test_both_builds_take_any_integer_time_and_refuse_floats(
+def test_both_builds_make_the_same_frozen_records(
     kind: str, pure_source: Path, tmp_path: Path
 ) -> None:
     if kind == "compiled" and PURE:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, Final
 
 from ..errors import ParseError, ParseNotice
 from ..model import Cue, Track, Word, fill_untimed
@@ -23,7 +23,7 @@ from ..timecode import MAX_MS, MAX_SECONDS, is_finite_number, seconds_to_ms
 from .base import Format, ReadContext
 
 #: Fields of a row that become Track attributes rather than ``meta``.
-_TRACK_FIELDS = ("id", "title", "language")
+_TRACK_FIELDS: Final = ("id", "title", "language")
 
 
 class Place:
@@ -144,7 +144,7 @@ def parse_segments(raw: Any, place: Place) -> list[Cue]:
     return cues
 
 
-_NUMBER = (int, float)
+_NUMBER: Final = (int, float)
 
 
 def _segment(seg: Any) -> tuple[Cue, int] | str:

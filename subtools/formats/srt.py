@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from ..errors import ParseError, ParseNotice
 from ..fileio import split_lines
@@ -31,16 +31,16 @@ from .cuetext import clean_text
 if TYPE_CHECKING:
     import pysrt
 
-_TS = (
+_TS: Final = (
     rf"([0-9]{{1,{HOUR_DIGITS}}})[:\uff1a]([0-5]?[0-9])[:\uff1a]([0-5]?[0-9])"
     r"(?:[,.:\uff0c\uff0e\uff1a\u3002]([0-9]{1,3}))?"
 )
-_ARROW = re.compile(r"-+[ \t]*>")
-_INDEX = re.compile(r"[ \t]*[0-9]+[ \t]*$", re.ASCII)
+_ARROW: Final = re.compile(r"-+[ \t]*>")
+_INDEX: Final = re.compile(r"[ \t]*[0-9]+[ \t]*$", re.ASCII)
 #: Put before the ``>`` of a text line that would read as a timing line: SRT has no
 #: escaping, and an invisible word joiner is the least change that keeps the line text.
-WORD_JOINER = "\u2060"
-_EXPECTED = "(expected HH:MM:SS,mmm --> HH:MM:SS,mmm)"
+WORD_JOINER: Final = "\u2060"
+_EXPECTED: Final = "(expected HH:MM:SS,mmm --> HH:MM:SS,mmm)"
 
 
 @cache

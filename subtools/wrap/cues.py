@@ -15,6 +15,7 @@ import itertools
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from ..changes import Change, StepResult
 from ..model import Cue, Track
@@ -23,14 +24,14 @@ from .lines import Tokens, best_lines, line_breaks, text_width
 from .rules import BreakRules, rules_for
 
 #: What a piece of one or two words costs, on top of its cut's rule score.
-_TINY = 60
+_TINY: Final = 60
 #: What a piece costs for each share of the even size it is off by: a piece of twice
 #: (or none of) the even size costs as much as the worst break saves over the best.
-_BALANCE = 20
+_BALANCE: Final = 20
 #: A pause this long or shorter always allows merging an orphan into its neighbour.
-_SHORT_PAUSE = 500
+_SHORT_PAUSE: Final = 500
 #: Even within a sentence, an orphan does not jump a pause longer than this.
-_LONG_PAUSE = 1500
+_LONG_PAUSE: Final = 1500
 
 
 @dataclass(frozen=True)
@@ -301,7 +302,7 @@ def _cheapest_cut(tk: Tokens, layer: range) -> int:
     best cost; of equal costs the first cut wins, as there.
     """
     pre, n = tk.pre, tk.n
-    score, toks, spaced = tk.rules.score, tk.toks, tk.spaced  # tk.score(j), without a call
+    rules, toks, spaced = tk.rules, tk.toks, tk.spaced  # tk.score(j), without a call
     target = pre[n] / 2
     per_unit = _BALANCE / target
     best, best_cost = -1, float("inf")
@@ -314,7 +315,7 @@ def _cheapest_cut(tk: Tokens, layer: range) -> int:
                 break
             if j <= 2:
                 first += _TINY
-            c = first + score(toks[j - 1], toks[j], spaced[j] == 1) + second
+            c = first + rules.score(toks[j - 1], toks[j], spaced[j] == 1) + second
             if n - j <= 2:
                 c += _TINY
             if c < best_cost or (c == best_cost and j < best):
@@ -326,7 +327,7 @@ def _layered_cuts(tk: Tokens, pieces: _Pieces, layers: list[range]) -> list[int]
     """The cheapest cuts into the fewest pieces: a shortest path from layer to layer of
     :meth:`_Pieces.layers` (a few positions per cut), so the work is linear in the text."""
     pre, n = tk.pre, tk.n
-    score, toks, spaced = tk.rules.score, tk.toks, tk.spaced  # tk.score(j), without a call
+    rules, toks, spaced = tk.rules, tk.toks, tk.spaced  # tk.score(j), without a call
     target = pre[n] / (len(layers) - 1)
     per_unit = _BALANCE / target
     inf = float("inf")
@@ -340,7 +341,7 @@ def _layered_cuts(tk: Tokens, pieces: _Pieces, layers: list[range]) -> list[int]
         # every piece into the end fits: the layers are where the fewest pieces go).
         # Over the starts in order, the first of equal costs wins.
         for j, cost in zip(before, costs, strict=True):
-            base = cost + (score(toks[j - 1], toks[j], spaced[j] == 1) if j else 0)
+            base = cost + (rules.score(toks[j - 1], toks[j], spaced[j] == 1) if j else 0)
             even = pre[j] + target
             for i in range(lo, (hi if hi == n else min(pieces.end(j), hi)) + 1):
                 c = base + abs(pre[i] - even) * per_unit

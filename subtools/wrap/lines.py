@@ -14,15 +14,16 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from itertools import accumulate, pairwise
+from typing import Final
 
 from .rules import ENGLISH, BreakRules
 
 #: Characters that may not start a line (they close a CJK phrase).
-_NO_LINE_START = frozenset(
+_NO_LINE_START: Final = frozenset(
     "、。，．！？：；」』）】〉》〕｝〗〙〛ー…‥・ゝゞ々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
 )
 
-_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
+_ASCII_RUNS: Final = re.compile(r"[\x00-\x7f]+")
 
 
 def char_width(ch: str) -> int:
@@ -218,13 +219,15 @@ def _two_line_break(tk: Tokens, a: int, b: int, limit: int) -> int | None:
     hi = bisect_right(pre, pre[a] + limit + 1, a + 1, b) - 1
     best_key: tuple[int, int, bool] | None = None
     best = None
-    score, toks = tk.rules.score, tk.toks  # tk.score(i), without a call in between
+    # tk.score(i) without a call in between; rules.score(), not a bound method kept in
+    # a local, which the compiled build would call through Python.
+    rules, toks = tk.rules, tk.toks
     start, end = pre[a], pre[b] - spaced[b]
     for i in range(lo, hi + 1):
         top, bottom = pre[i] - start - spaced[i], end - pre[i]  # the lines' widths
         if top > limit or bottom > limit:
             continue
-        key = (score(toks[i - 1], toks[i], spaced[i] == 1), abs(top - bottom), top > bottom)
+        key = (rules.score(toks[i - 1], toks[i], spaced[i] == 1), abs(top - bottom), top > bottom)
         if best_key is None or key < best_key:
             best_key, best = key, i
     return best

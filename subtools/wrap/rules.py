@@ -9,21 +9,21 @@ A language without word lists still gets the punctuation rules.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, final
+from typing import Any, Final, final
 
 from ..model import by_constructor
 
-SENTENCE = 0
-CLAUSE = 10
-BEFORE_CONNECTIVE = 20
-PLAIN = 40
+SENTENCE: Final = 0
+CLAUSE: Final = 10
+BEFORE_CONNECTIVE: Final = 20
+PLAIN: Final = 40
 #: Inside a CJK run (no space): allowed, but worse than at a space.
-INTRA = 45
-BAD = 100
+INTRA: Final = 45
+BAD: Final = 100
 
 #: Punctuation stripped from a word before looking it up in the word lists.
-STRIP = ".,;:!?…\"'()[]{}“”‘’«»—–-"
-_MEMO_LIMIT = 200_000
+STRIP: Final = ".,;:!?…\"'()[]{}“”‘’«»—–-"
+_MEMO_LIMIT: Final = 200_000
 
 
 @final
