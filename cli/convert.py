@@ -20,7 +20,7 @@ from .common import (
     usage,
     write_output,
 )
-from .outputs import finished, nothing_read, write_outputs
+from .outputs import count_outputs, nothing_read, refuse_inputs, write_outputs
 
 if TYPE_CHECKING:
     from subtools import batch
@@ -115,25 +115,27 @@ def run(args: argparse.Namespace) -> int:
     recipe = recipe_from_args(args, fmt)
     ext = get_format(fmt).extensions[0]
     if args.out_dir and args.input != "-" and args.id is None:
-        # A whole file (or a dataset, a window of rows at a time), on every core.
+        # A whole file, or a dataset a part at a time, on every core.
         from subtools import batch
 
-        if args.engine == "dask":
-            results: Iterator[batch.Outcome] = batch.convert_dataset(
+        if kind is not None:
+            results: Iterator[batch.Outcome] = batch.write_dataset(
                 args.input,
+                kind,
                 args.out_dir,
-                fmt,
-                recipe.profile,
-                format=args.from_format,
+                recipe,
                 lenient=args.lenient,
-                engine="dask",
+                workers=args.workers,
+                engine=args.engine,
                 scheduler=args.scheduler,
+                encoding=args.encoding,
+                check=refuse_inputs([args.input], args.out_dir),
             )
-            written = sum(1 for _ in finished(results, warnings))
+            written = count_outputs(results, warnings)
+        elif args.engine == "dask":
+            usage(f"{args.input}: --engine dask runs datasets (JSONL or Parquet)")
         else:
-            jobs = batch.jobs_for(
-                [args.input], args.from_format, args.encoding, columns=batch.columns_for(fmt)
-            )
+            jobs = batch.jobs_for([args.input], args.from_format, args.encoding)
             results = batch.run(jobs, recipe, lenient=args.lenient, workers=args.workers)
             written = write_outputs(results, args.out_dir, ext, warnings, [args.input])
     else:

@@ -35,6 +35,21 @@ def finished(results: Iterable[Outcome], warnings: Warnings) -> Iterator[Done]:
             yield outcome
 
 
+def refuse_inputs(inputs: list[str], out_dir: str) -> Callable[[str], None]:
+    """A check that refuses an output path landing on one of the ``inputs``: inputs
+    are never touched."""
+    protected = {Path(i).resolve() for i in inputs if i != "-"}
+    # Outputs are replaced by rename, never written through a link: comparing the
+    # folder's real path joined with the name is enough.
+    real_folder = Path(out_dir).resolve()
+
+    def check(path: str) -> None:
+        if real_folder / Path(path).name in protected:
+            usage(f"output {path} is an input file; subtools never overwrites its input")
+
+    return check
+
+
 def write_outputs(
     results: Iterator[Outcome],
     out_dir: str,
@@ -46,22 +61,23 @@ def write_outputs(
     """Write each finished track to ``out_dir/<id or input stem><ext>``; stop at an error.
 
     ``on_done`` (if given) is called with each :class:`Done` and its output path.  An
-    output that would land on one of the ``inputs`` is refused: inputs are never touched.
+    output that would land on one of the ``inputs`` is refused.
     """
-    protected = {Path(i).resolve() for i in inputs if i != "-"}
-    folder = Path(out_dir)
-    # Outputs are replaced by rename, never written through a link: comparing the
-    # folder's real path joined with the name is enough.
-    real_folder = folder.resolve()
+    check = refuse_inputs(inputs, out_dir)
+    return count_outputs(write_files(results, out_dir, ext, check), warnings, on_done)
 
-    def check(path: str) -> None:
-        if real_folder / Path(path).name in protected:
-            usage(f"output {path} is an input file; subtools never overwrites its input")
 
+def count_outputs(
+    results: Iterable[Outcome],
+    warnings: Warnings,
+    on_done: Callable[[Done, str], None] | None = None,
+) -> int:
+    """The number of files written (results with ``output`` set), a progress bar on a
+    terminal; say which tracks had no cues; stop at an error."""
     bar = progress(None, "writing")
     written = 0
     try:
-        for done in finished(write_files(results, out_dir, ext, check), warnings):
+        for done in finished(results, warnings):
             if not done.cues:
                 say(f"{describe(done)}: no cues, nothing written")
                 continue

@@ -1,11 +1,13 @@
 """Many tracks at once: files, or a dataset's rows a window at a time, results in input
 order, in this process or spread over worker processes (:mod:`subtools.parallel`).
 
-A job is a file path or a :class:`~subtools.dataset.Rows` window; what comes of it is
-an :data:`Outcome` for each track (:class:`Done`: its formatted output, the changes when
-asked for, the warnings before it), :class:`Failed` for the error that stopped the job,
-and :class:`Warned` for warnings after its last track; so what the caller sees (and
-prints) is exactly what a serial run gives.
+A job is a file path or a :class:`~subtools.dataset.Rows` window; a dataset written to
+a folder runs as parts that each worker reads and writes itself (:func:`write_dataset`),
+here, on a pool or on Dask alike.  What comes of a job is an :data:`Outcome` for each
+track (:class:`Done`: its formatted output, the changes when asked for, the warnings
+before it), :class:`Failed` for the error that stopped the job, and :class:`Warned` for
+warnings after its last track; so what the caller sees (and prints) is exactly what a
+serial run gives.
 
 >>> from subtools.style import get_profile
 >>> out = convert_dataset("examples/transcripts.jsonl", None, "srt", get_profile("netflix"))
@@ -18,20 +20,37 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Generator, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from .dataset import Names, Rows, dataset_kind, tracks, windows
+from .dataset import (
+    WINDOW_BYTES,
+    Names,
+    Partition,
+    Rows,
+    dataset_kind,
+    dataset_size,
+    partitions,
+    tracks,
+    windows,
+)
 from .errors import ParseError, SubtoolsError, UsageError
 from .formats import get_format, iter_tracks
 from .formats.base import ReadContext
 from .model import Track
-from .parallel import ordered_map, worker_count
+from .parallel import JOBS_PER_WORKER, ordered_map, worker_count
 from .style import OverlapStrategy, Profile
 
 if TYPE_CHECKING:
     # Only named in annotations: a raw conversion makes no changes, and need not load them.
     from .changes import Change
+
+
+#: Parts of a dataset per local worker, each of at most ``MAX_PART_BYTES`` (and at
+#: least a window) of input: see :func:`write_dataset`.
+PARTS_PER_WORKER = 16
+MAX_PART_BYTES = 4 << 20
 
 
 @dataclass(frozen=True)
@@ -49,6 +68,11 @@ class Recipe:
     #: A dataset copy's caption column: a row that already has that field is refused,
     #: since the copy would lose its value.
     column: str | None = None
+
+    @property
+    def extension(self) -> str:
+        """The output files' extension, with its dot."""
+        return get_format(self.to).extensions[0]
 
     def apply(self, track: Track) -> Done:
         changes: list[Change] = []
@@ -173,15 +197,20 @@ def run_jobs(
 ) -> Generator[tuple[Job | Rows, list[Outcome]], None, None]:
     """Each job with what came of it, in input order (the first error ends a job's list,
     but not the run: see :func:`run`).  Close it to stop early."""
-    work = _Work(recipe, lenient)
+    return ordered_map(
+        _Work(recipe, lenient), jobs, workers=_worker_count(recipe, workers), cost=_size
+    )
+
+
+def _worker_count(recipe: Recipe, workers: int | None) -> int:
     n = worker_count(workers)
     if recipe.profile is None:
         # Without wrapping and repair a track is a few ms of work: less than handing it
         # to a worker and its text back costs.
-        n = 1
-    elif n > 1:
+        return 1
+    if n > 1:
         from . import pipeline  # noqa: F401  (forked workers start with it imported)
-    return ordered_map(work, jobs, workers=n, cost=_size)
+    return n
 
 
 def run(
@@ -204,7 +233,7 @@ def run(
                     return
 
 
-def _size(job: Job | Rows) -> int:
+def _size(job: Job | Rows | Partition) -> int:
     return job.size
 
 
@@ -263,32 +292,180 @@ def convert_dataset(
     workers: int | None = 1,
     engine: str = "local",
     scheduler: str | None = None,
+    encoding: str | None = None,
 ) -> Iterator[Outcome]:
     """Every row of a dataset (JSONL or Parquet) converted, ``out_dir/<id>.<ext>``
     written for each when ``out_dir`` is given; the results (and warnings) in input order.
 
     ``engine="dask"`` runs on a Dask cluster (``scheduler``: its address; none: a local
-    cluster of processes), which needs ``subtools[dask]``; the files, named and written
-    the same way, are written by the workers.  ``profile=None`` converts raw.
+    cluster of processes), which needs ``subtools[dask]``; the files are named and
+    written the same way.  ``profile=None`` converts raw.
     """
     recipe = Recipe(to, profile, keep_changes=False, summarize=False)
     kind = dataset_kind(path, format)
     if kind is None:
         raise UsageError(f"{path}: not a dataset (JSONL or Parquet)")
-    if engine == "dask":
-        if out_dir is None:
-            raise UsageError("a run on Dask writes its results: give out_dir")
-        from .cluster import convert_on_dask
-
-        return convert_on_dask(path, kind, out_dir, recipe, lenient=lenient, scheduler=scheduler)
+    if out_dir is not None:
+        return write_dataset(
+            path,
+            kind,
+            out_dir,
+            recipe,
+            lenient=lenient,
+            workers=workers,
+            engine=engine,
+            scheduler=scheduler,
+            encoding=encoding,
+        )
     if engine != "local":
+        raise UsageError("a run on Dask writes its results: give out_dir")
+    jobs = windows(path, kind, columns=columns_for(to), encoding=encoding)
+    return run(jobs, recipe, lenient=lenient, workers=workers)
+
+
+def write_dataset(
+    path: str,
+    kind: str,
+    out_dir: str,
+    recipe: Recipe,
+    *,
+    lenient: bool = False,
+    workers: int | None = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    encoding: str | None = None,
+    check: Callable[[str], None] | None = None,
+) -> Iterator[Outcome]:
+    """Every row of a dataset done by the recipe and written to ``out_dir/<name><ext>``
+    (names as :func:`write_files` gives them); the results in input order, ``output``
+    set, ``text`` None.
+
+    Each process reads its own part of the dataset (:func:`~subtools.dataset.partitions`)
+    and writes its files to a temp folder in ``out_dir``; this process renames each into
+    place in input order, since a name depends on the rows before it.  So the files are
+    the same, byte for byte and by name, in this process, on local workers or on Dask.
+    """
+    if engine not in ("local", "dask"):
         raise UsageError(f"unknown engine {engine!r} (local or dask)")
-    results = run(
-        windows(path, kind, columns=columns_for(to)), recipe, lenient=lenient, workers=workers
+    if recipe.keep_changes or recipe.summarize:
+        recipe = replace(recipe, keep_changes=False, summarize=False)
+    return _written(
+        path, kind, out_dir, recipe, lenient, workers, engine, scheduler, encoding, check
     )
-    if out_dir is None:
-        return results
-    return write_files(results, out_dir, get_format(to).extensions[0])
+
+
+def _written(
+    path: str,
+    kind: str,
+    out_dir: str,
+    recipe: Recipe,
+    lenient: bool,
+    workers: int | None,
+    engine: str,
+    scheduler: str | None,
+    encoding: str | None,
+    check: Callable[[str], None] | None,
+) -> Generator[Outcome, None, None]:
+    import shutil
+    import tempfile
+
+    made = not os.path.isdir(out_dir)
+    os.makedirs(out_dir, exist_ok=True)
+    folder = tempfile.mkdtemp(prefix=".subtools-", dir=out_dir)
+    work = partial(convert_part, recipe=recipe, lenient=lenient, folder=folder)
+    columns = columns_for(recipe.to)
+    parts: Generator[tuple[Partition | Rows, PartDone], None, None]
+    if engine == "dask":
+        from .cluster import map_on_dask
+
+        parts = map_on_dask(work, path, kind, scheduler, encoding=encoding, columns=columns)
+    else:
+        n = _worker_count(recipe, workers)
+        total = dataset_size(path, kind)
+        # Parts many enough that the workers finish close together, and big enough that
+        # handing one over costs little next to its work.
+        part = min(MAX_PART_BYTES, max(WINDOW_BYTES, total // (n * PARTS_PER_WORKER)))
+        # A row group bigger than a share of the work is split here: else it would be
+        # one worker's, and the others would wait.
+        split = total // (n * JOBS_PER_WORKER) if n > 1 else None
+        jobs = partitions(path, kind, part, encoding=encoding, columns=columns, split_bytes=split)
+        parts = ordered_map(work, jobs, workers=n, cost=_size)
+    written = False
+    try:
+        for outcome in write_files(_renumbered(parts), out_dir, recipe.extension, check):
+            written = written or (isinstance(outcome, Done) and outcome.output is not None)
+            yield outcome
+            if isinstance(outcome, Failed):
+                return
+    finally:
+        parts.close()  # the workers stop before their folder goes
+        shutil.rmtree(folder, ignore_errors=True)
+        if made and not written:  # input that gives nothing gets no folder
+            with contextlib.suppress(OSError):
+                os.rmdir(out_dir)
+
+
+@dataclass
+class PartDone:
+    """What came of a part of a dataset: its results, each one's text in a file
+    (``output``), and a JSONL range's count of rows and lines (to number the next)."""
+
+    done: list[Outcome] = field(default_factory=list)
+    rows: int = 0
+    lines: int = 0
+
+
+def convert_part(part: Partition | Rows, recipe: Recipe, lenient: bool, folder: str) -> PartDone:
+    """Convert one part of a dataset in this process, each track's text written to
+    ``folder/<part>-<n><ext>`` (a folder only its run uses, so no temp file is needed);
+    the first error ends the part.  The work of a local worker and a Dask task alike."""
+    tally: dict[str, int] = {}
+    out = PartDone()
+    for window in part.windows(tally) if isinstance(part, Partition) else [part]:
+        for done in run_job(window, recipe, lenient):
+            if isinstance(done, Done) and done.text is not None and done.cues:
+                name = os.path.join(folder, f"{part.key}-{len(out.done)}{recipe.extension}")
+                with open(name, "xb") as fh:
+                    fh.write(done.text.encode("utf-8"))
+                done.output, done.text = name, None
+            out.done.append(done)
+            if isinstance(done, Failed):
+                return out
+    out.rows, out.lines = tally.get("rows", 0), tally.get("lines", 0)
+    return out
+
+
+def _renumbered(parts: Iterable[tuple[Partition | Rows, PartDone]]) -> Iterator[Outcome]:
+    """The results of the parts in order, a JSONL range's renumbered from the file's start."""
+    rows = lines = 0
+    for part, got in parts:
+        for done in got.done:
+            if isinstance(part, Partition) and part.kind == "jsonl":
+                _shift(done, rows, lines)
+            yield done
+        rows, lines = rows + got.rows, lines + got.lines
+
+
+def _shift(done: Outcome, rows: int, lines: int) -> None:
+    """Renumber a result of a JSONL range from the start of the file."""
+    if isinstance(done, Done) and done.row is not None:
+        done.row += rows
+    done.warnings = [_shifted(w, rows, lines) for w in done.warnings]
+    if isinstance(done, Failed) and isinstance(done.error, ParseError):
+        done.error = _shifted(done.error, rows, lines)
+
+
+def _shifted(error: ParseError, rows: int, lines: int) -> ParseError:
+    if error.row is None and error.line is None:
+        return error
+    return type(error)(
+        error.message,
+        source=error.source,
+        line=None if error.line is None else error.line + lines,
+        row=None if error.row is None else error.row + rows,
+        row_id=error.row_id,
+        segment=error.segment,
+    )
 
 
 def columns_for(to: str) -> list[str] | None:
@@ -307,10 +484,12 @@ def write_files(
     ext: str,
     check: Callable[[str], None] | None = None,
 ) -> Iterator[Outcome]:
-    """Write each finished track to ``out_dir/<name><ext>`` atomically (names from
+    """Put each finished track in ``out_dir/<name><ext>`` (names from
     :class:`~subtools.dataset.Names`), its ``output`` set; pass every result on.
 
-    ``check`` sees each path first and may refuse it by raising.
+    A track's text is written atomically; a track a worker has already written to a
+    file of its own (``text`` None, ``output`` set) is renamed into place.  ``check``
+    sees each path first and may refuse it by raising.
     """
     from .fileio import atomic_write
 
@@ -318,14 +497,17 @@ def write_files(
     made = False
     for done in results:
         # A track with no cues gets no file, and input that gives nothing no folder.
-        if isinstance(done, Done) and done.text is not None and done.cues:
+        if isinstance(done, Done) and done.cues and (done.text is not None or done.output):
             if not made:
                 os.makedirs(out_dir, exist_ok=True)
                 made = True
             path = os.path.join(out_dir, names(done.base_name) + ext)
             if check is not None:
                 check(path)
-            atomic_write(path, done.text)
+            if done.text is None:
+                os.replace(str(done.output), path)
+            else:
+                atomic_write(path, done.text)
             done.output = path
         yield done
 
@@ -366,9 +548,7 @@ def caption_batch(
     def values(name: str) -> list[Any]:
         col = batch.column(name) if arrow else batch[name]
         if arrow:
-            from .dataset import column_values
-
-            return column_values(col.combine_chunks() if hasattr(col, "chunks") else col)
+            return list(col.to_pylist())
         return list(col.tolist() if hasattr(col, "tolist") else col)
 
     segments = values("segments")

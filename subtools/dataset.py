@@ -5,12 +5,13 @@ JSON Lines or as Parquet (``segments`` a ``list<struct<start, end, text>>``, as 
 Face datasets store them).  It is cut into :class:`Rows` windows of about
 ``WINDOW_BYTES`` of input, read lazily, so memory stays flat however big the file;
 a window pickles cheaply (raw lines, or Arrow IPC bytes) and is decoded where it is
-processed.  pyarrow is imported only for Parquet.
+processed.  For a run that spreads a dataset over processes, :func:`partitions` cuts it
+into parts that each process reads itself (byte ranges, row groups).  pyarrow is
+imported only for Parquet.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 from collections.abc import Callable, Iterator, Mapping
@@ -61,6 +62,122 @@ class Rows:
     def size(self) -> int:
         """Bytes of input, how much work the window roughly is."""
         return len(self.arrow) + sum(len(raw) for _, _, raw in self.lines)
+
+    @property
+    def key(self) -> str:
+        """A name for the window, unique within its dataset: its first row."""
+        return f"r{self.lines[0][0] if self.lines else self.first_row}"
+
+
+@dataclass(frozen=True)
+class Partition:
+    """Part of a dataset that the process converting it reads itself: bytes
+    ``[start, end)`` of a JSONL file (its rows numbered from the range's start), or row
+    groups of a Parquet file whose first row is ``first_row``."""
+
+    index: int
+    source: str
+    kind: str
+    start: int = 0
+    end: int | None = None
+    groups: range | None = None
+    first_row: int = 1
+    #: Bytes of input (uncompressed, for Parquet): how much work it roughly is.
+    size: int = 0
+    encoding: str | None = None
+    columns: tuple[str, ...] | None = None
+
+    @property
+    def key(self) -> str:
+        """A name for the partition, unique within its dataset."""
+        return f"p{self.index}"
+
+    def windows(self, tally: dict[str, int] | None = None) -> Iterator[Rows]:
+        """Its rows, a window at a time; ``tally`` gets a JSONL range's counts of
+        ``rows`` and ``lines``."""
+        if self.kind == "parquet":
+            columns = list(self.columns) if self.columns is not None else None
+            return parquet_windows(
+                self.source, row_groups=self.groups, first_row=self.first_row, columns=columns
+            )
+        return jsonl_windows(
+            self.source, start=self.start, end=self.end, encoding=self.encoding, tally=tally
+        )
+
+
+def dataset_size(path: str, kind: str) -> int:
+    """Bytes of input: the file's size, or a Parquet file's uncompressed size."""
+    if kind == "parquet":
+        meta = open_parquet(path).metadata
+        return sum(meta.row_group(g).total_byte_size for g in range(meta.num_row_groups))
+    try:
+        return os.path.getsize(path)
+    except OSError as exc:
+        raise ParseError(f"cannot read: {exc.strerror}", source=path) from None
+
+
+def partitions(
+    path: str,
+    kind: str,
+    part_bytes: int,
+    *,
+    encoding: str | None = None,
+    columns: list[str] | None = None,
+    split_bytes: int | None = None,
+    window_bytes: int = WINDOW_BYTES,
+) -> Iterator[Partition | Rows]:
+    """The dataset in parts of about ``part_bytes`` of input, in order, for processes
+    that read their own part: byte ranges of a JSONL file, runs of Parquet row groups.
+
+    A row group is the least a Parquet reader can be asked for, so a part is never less
+    than one.  A row group of ``split_bytes`` or more (and of two parts at least) is read
+    here instead and handed out as :class:`Rows` windows of ``window_bytes``: a file
+    written as a few big row groups (pyarrow writes one by default) is still spread over
+    the workers.
+    """
+    cols = tuple(columns) if columns is not None else None
+    if kind != "parquet":
+        total = dataset_size(path, kind)
+        step = max(1, part_bytes)
+        for i, start in enumerate(range(0, max(total, 1), step)):
+            end = min(start + step, total)
+            yield Partition(
+                i, path, kind, start=start, end=end, size=end - start, encoding=encoding
+            )
+        return
+    meta = open_parquet(path).metadata
+    split = max(split_bytes, 2 * part_bytes) if split_bytes is not None else None
+    index = first = size = 0
+    row = 1  # the first row of group ``first``
+
+    def run(end: int) -> Partition:
+        return Partition(
+            index, path, kind, groups=range(first, end), first_row=row, size=size, columns=cols
+        )
+
+    for g in range(meta.num_row_groups):
+        group = meta.row_group(g)
+        if split is not None and group.total_byte_size >= split:
+            if g > first:  # the run of small groups before it
+                yield run(g)
+                index += 1
+                row += sum(meta.row_group(i).num_rows for i in range(first, g))
+            yield from parquet_windows(
+                path,
+                row_groups=range(g, g + 1),
+                first_row=row,
+                columns=columns,
+                window_bytes=window_bytes,
+            )
+            row += group.num_rows
+            first, size = g + 1, 0
+            continue
+        size += group.total_byte_size
+        if size >= part_bytes or g == meta.num_row_groups - 1:
+            yield run(g + 1)
+            index += 1
+            row += sum(meta.row_group(i).num_rows for i in range(first, g + 1))
+            first, size = g + 1, 0
 
 
 def windows(
@@ -187,36 +304,12 @@ def record_batch(rows: Rows) -> pa.RecordBatch:
     return pa.ipc.open_stream(rows.arrow).read_next_batch()
 
 
-def column_values(column: Any) -> list[Any]:
-    """An Arrow column as Python values, as ``to_pylist`` gives them.
-
-    A list of structs (segments) is converted a field at a time, which is several times
-    faster than ``to_pylist``'s value by value.
-    """
-    import pyarrow as pa
-
-    kind = column.type
-    if not (pa.types.is_list(kind) and pa.types.is_struct(kind.value_type)) or column.null_count:
-        return list(column.to_pylist())
-    flat = column.flatten()
-    if flat.null_count:
-        return list(column.to_pylist())
-    fields = [f.name for f in kind.value_type]
-    items = [
-        dict(zip(fields, values, strict=True))
-        for values in zip(*(flat.field(f).to_pylist() for f in fields), strict=True)
-    ]
-    offsets = column.offsets.to_pylist()
-    base = offsets[0]
-    return [items[a - base : b - base] for a, b in itertools.pairwise(offsets)]
-
-
 def _objects(rows: Rows, ctx: ReadContext) -> Iterator[tuple[int, int | None, Any]]:
     """``(row number, line, row object)`` for each row of the window."""
     if rows.kind == "parquet":
         batch = record_batch(rows)
         names = batch.schema.names
-        columns = [column_values(batch.column(n)) for n in names]
+        columns = [batch.column(n).to_pylist() for n in names]
         for i, values in enumerate(zip(*columns, strict=True)):
             yield rows.first_row + i, None, dict(zip(names, values, strict=True))
         return

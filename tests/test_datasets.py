@@ -79,25 +79,54 @@ def test_windows_are_bounded_and_numbered_from_the_file_start(tmp_path: Path) ->
     assert sum(w.count for w in pwindows) == 12
 
 
-@settings(max_examples=50, deadline=None)
-@given(
-    st.lists(
-        st.none()
-        | st.lists(
-            st.none()
-            | st.fixed_dictionaries({"start": st.floats(allow_nan=False), "text": st.text()})
-        ),
-        max_size=6,
-    ),
-    st.integers(0, 6),
-    st.integers(0, 6),
-)
-def test_arrow_columns_convert_as_to_pylist_does(rows: list, start: int, length: int) -> None:
-    from subtools.dataset import column_values
+@pytest.mark.parametrize("kind", ["jsonl", "parquet"])
+@pytest.mark.parametrize("group", [1, 3, 1000])
+def test_parts_of_any_size_write_the_same_files(
+    tmp_path: Path, monkeypatch, kind: str, group: int
+) -> None:
+    """Parts of a few bytes to whole files, on one worker or two, big row groups split
+    here or small ones read by the workers: the same names, rows and bytes."""
+    rows = _rows(2)
+    rows[7]["id"] = rows[2]["id"]  # the same id twice: named in input order
+    src = tmp_path / f"r.{kind}"
+    _jsonl(src, rows) if kind == "jsonl" else _parquet(src, rows, group=group)
+    profile = get_profile("netflix")
+    seen = []
+    for n, (size, workers) in enumerate([(1 << 30, 1), (1, 1), (20_000, 2), (90_000, 2)]):
+        monkeypatch.setattr(batch, "WINDOW_BYTES", size)
+        out = tmp_path / f"o{n}"
+        done = list(batch.convert_dataset(str(src), str(out), "srt", profile, workers=workers))
+        assert [d.row for d in done] == list(range(1, len(rows) + 1))
+        assert [Path(d.output or "").parent for d in done] == [out] * len(rows)
+        seen.append(_files(out))  # no temp folder left either
+    assert all(files == seen[0] for files in seen) and len(seen[0]) == len(rows)
 
-    kind = pa.list_(pa.struct([("start", pa.float64()), ("text", pa.string())]))
-    column = pa.array(rows, kind).slice(start, length)
-    assert column_values(column) == column.to_pylist()
+
+def test_a_big_row_group_is_spread_and_small_ones_are_read_by_the_workers(tmp_path: Path) -> None:
+    from subtools.dataset import Partition, Rows, partitions
+
+    one = str(_parquet(tmp_path / "one.parquet", _rows(2), group=1000))
+    small = str(_parquet(tmp_path / "small.parquet", _rows(2), group=2))
+    size = pq.ParquetFile(one).metadata.row_group(0).total_byte_size // 4
+    spread = list(partitions(one, "parquet", size, split_bytes=size, window_bytes=size))
+    assert len(spread) > 2 and all(isinstance(p, Rows) for p in spread)
+    assert next(p.first_row for p in spread if isinstance(p, Rows)) == 1
+    assert len(list(partitions(one, "parquet", size))) == 1  # Dask: never read here
+    meta = pq.ParquetFile(small).metadata
+    size = max(meta.row_group(g).total_byte_size for g in range(meta.num_row_groups))
+    parts = list(partitions(small, "parquet", size, split_bytes=size))
+    assert len(parts) > 1 and all(isinstance(p, Partition) for p in parts)
+    groups = [g for p in parts if isinstance(p, Partition) for g in p.groups or ()]
+    assert groups == list(range(meta.num_row_groups))
+    firsts = [p.first_row for p in parts if isinstance(p, Partition)]
+    assert firsts == [1 + 2 * (p.groups or range(0))[0] for p in parts if isinstance(p, Partition)]
+
+
+def test_no_rows_leave_no_folder(tmp_path: Path) -> None:
+    src = tmp_path / "empty.jsonl"
+    src.write_text("\n")
+    assert list(batch.convert_dataset(str(src), str(tmp_path / "o"), "srt", None)) == []
+    assert not (tmp_path / "o").exists()
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -289,12 +318,13 @@ def test_dask_writes_the_same_files_as_a_local_run(
     tmp_path: Path, cluster, monkeypatch, kind: str
 ) -> None:
     from subtools import cluster as on_dask
+    from subtools.dataset import dataset_size, partitions
 
     monkeypatch.setattr(on_dask, "MIN_PART_BYTES", 1)  # several partitions of a small file
     rows = _rows(2)
     rows[5]["id"] = rows[1]["id"]  # the same id twice: named in input order
     src = (_jsonl if kind == "jsonl" else _parquet)(tmp_path / f"r.{kind}", rows)
-    assert len(on_dask.partitions(str(src), kind, 8)) > 2
+    assert len(list(partitions(str(src), kind, dataset_size(str(src), kind) // 16))) > 2
     local, remote = _local_and_dask(src, tmp_path, cluster.scheduler_address)
     assert [(d.row, d.id, Path(d.output or "").name) for d in remote] == [
         (d.row, d.id, Path(d.output or "").name) for d in local
