@@ -14,17 +14,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import index
 from os import PathLike
+from types import FunctionType
 from typing import IO, TYPE_CHECKING, Any, Final, SupportsIndex, final, overload
 
 if TYPE_CHECKING:
     import pysrt
     import webvtt
-
-#: Whether this module is compiled (setup.py): then a record's ``__init__`` stores its
-#: fields directly, which the pure build's frozen dataclasses refuse (they raise
-#: FrozenInstanceError) and where they take the slots' own setters instead.  The same
-#: values either way; ``tests/test_build.py`` holds the two builds equal.
-_NATIVE: Final = not __file__.endswith(".py")
 
 
 @final
@@ -75,6 +70,12 @@ def by_constructor(record: Any) -> tuple[type[Any], tuple[Any, ...]]:
     fields = dataclasses.fields(record)
     return (type(record), tuple(getattr(record, f.name) for f in fields if f.init))
 
+
+#: Whether this module is compiled (setup.py; its functions are then built-in ones): a
+#: record's ``__init__`` then stores its fields directly, which the pure build's frozen
+#: dataclasses refuse (FrozenInstanceError), where they take the slots' own setters
+#: instead.  The same values either way; ``tests/test_build.py`` holds the builds equal.
+_NATIVE: Final = not isinstance(by_constructor, FunctionType)
 
 _set_word_start, _set_word_end, _set_word_text = (
     vars(Word)[name].__set__ for name in ("start", "end", "text")
