@@ -10,14 +10,17 @@ default), and on a Dask LocalCluster (`--engine dask`, its start included); and 
 script converting the same rows with pysubs2 without wrapping (one core).  The runs take
 turns so load on the shared machine hits all alike; times are medians.
 
-Peak memory, sampled every 10 ms: the largest peak resident set (VmHWM) of any one
-process of the run, and the peak of the proportional set sizes (PSS) of the whole
-process tree summed (PSS counts pages shared between forked processes once).
+Peak memory: the largest peak resident set (VmHWM) of any one process of the run,
+sampled every 10 ms, and the peak of the proportional set sizes (PSS) of the whole
+process tree summed, sampled every 250 ms (PSS counts pages shared between forked
+processes once).  Before each run the file system is synced, so that one run's
+writeback is not charged to the next.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -72,17 +75,26 @@ def _tree(pid: int) -> list[int]:
     return [pid, *(p for c in children for p in _tree(c))]
 
 
-def _status(pid: int) -> tuple[int, int]:
-    """(PSS, peak RSS) of a process in kB; zeros once it is gone."""
-    pss = hwm = 0
+def _status(pid: int, pss: bool) -> tuple[int, int]:
+    """(PSS if asked for, else 0; peak RSS) of a process in kB; zeros once it is gone."""
+    got = hwm = 0
     try:
-        with open(f"/proc/{pid}/smaps_rollup") as fh:
-            pss = next(int(line.split()[1]) for line in fh if line.startswith("Pss:"))
+        if pss:
+            with open(f"/proc/{pid}/smaps_rollup") as fh:
+                got = next(int(line.split()[1]) for line in fh if line.startswith("Pss:"))
         with open(f"/proc/{pid}/status") as fh:
             hwm = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
     except (OSError, StopIteration, ValueError):
         pass
-    return pss, hwm
+    return got, hwm
+
+
+#: Seconds between samples of peak RSS (the kernel's VmHWM of each process, cheap to
+#: read), and how many samples pass between two of the tree's PSS.  Reading smaps_rollup
+#: walks each process's page tables: every 10 ms it cost a run of three processes 1.7
+#: CPU-seconds on the same two cores (and the pool 1.2 s of its 5 s), so it is seldom.
+INTERVAL = 0.01
+PSS_EVERY = 25
 
 
 def measure(cmd: list[str]) -> tuple[float, float, float, float]:
@@ -90,16 +102,20 @@ def measure(cmd: list[str]) -> tuple[float, float, float, float]:
     CPU seconds (user + system, the process and the children it waited for)."""
     peak_pss = peak_rss = 0
     stop = threading.Event()
+    os.sync()  # the last run's writeback is not charged to this one
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def sample() -> None:
         nonlocal peak_pss, peak_rss
-        while not stop.is_set():
-            got = [_status(p) for p in _tree(proc.pid)]
-            peak_pss = max(peak_pss, sum(pss for pss, _ in got))
+        for n in itertools.count():
+            pss = n % PSS_EVERY == 0
+            got = [_status(p, pss) for p in _tree(proc.pid)]
+            if pss:
+                peak_pss = max(peak_pss, sum(p for p, _ in got))
             peak_rss = max(peak_rss, *(hwm for _, hwm in got))
-            stop.wait(0.01)
+            if stop.wait(INTERVAL):
+                return
 
     sampler = threading.Thread(target=sample)
     sampler.start()
