@@ -6,8 +6,10 @@ The shared dataset is repeated 1x, 10x and 40x (each copy of a row with a new id
 written as JSONL and as Parquet (pyarrow, row groups of 16 rows).  Each is converted to
 one SRT per row by whole `subtools convert DATA --out-dir D` processes (wrap + repair, as
 by default): in one process (`--workers 1`), on the local pool (every core, the
-default), and on a Dask LocalCluster (`--engine dask`, its start included); and by a
-script converting the same rows with pysubs2 without wrapping (one core).  The runs take
+default), and on a Dask LocalCluster (`--engine dask`, its start included; with `--runs`
+naming "Dask running cluster" also on one started here beforehand, `--scheduler`, whose
+workers are not in the run's memory figures); and by a script converting the same rows
+with pysubs2 without wrapping (one core).  The runs take
 turns so load on the shared machine hits all alike; times are medians.
 
 Peak memory: the largest peak resident set (VmHWM) of any one process of the run,
@@ -20,6 +22,7 @@ writeback is not charged to the next.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
@@ -29,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -135,12 +139,44 @@ def main() -> None:
     ap.add_argument("--scales", default="1,10,40")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument(
-        "--runs", default="serial,local pool,Dask LocalCluster", help="which of these to run"
+        "--runs",
+        default="serial,local pool,Dask LocalCluster",
+        help="which of these to run (also: 'Dask running cluster')",
     )
     ap.add_argument("--inputs", default="JSONL,Parquet")
     args = ap.parse_args()
     compile_project()
     py = sys.executable
+    running = None
+    with contextlib.ExitStack() as stack:
+        if "Dask running cluster" in args.runs:
+            running = stack.enter_context(_running_cluster())
+        _run(args, py, running)
+
+
+@contextlib.contextmanager
+def _running_cluster() -> Iterator[str]:
+    """The address of a local cluster started here, as `--engine dask` starts its own
+    (one worker process a core, the same settings), kept up for every run: what a run
+    costs on a cluster that is already there."""
+    import dask.config
+    import distributed
+
+    from subtools.cluster import LOCAL_CLUSTER_CONFIG
+
+    with (
+        dask.config.set(LOCAL_CLUSTER_CONFIG),
+        distributed.LocalCluster(
+            n_workers=os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        ) as cluster,
+    ):
+        yield cluster.scheduler_address
+
+
+def _run(args: argparse.Namespace, py: str, running: str | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         (work / "pysubs2_jsonl.py").write_text(PYSUBS2_CONVERT)
@@ -163,9 +199,16 @@ def main() -> None:
                     "serial": [*convert, "--workers", "1"],
                     "local pool": convert,
                     "Dask LocalCluster": [*convert, "--engine", "dask"],
+                    "Dask running cluster": [
+                        *convert,
+                        "--engine",
+                        "dask",
+                        "--scheduler",
+                        running or "",
+                    ],
                     "pysubs2, no wrapping": [py, str(peer), str(src), str(out)],
                 }
-                for name in list(runs)[:3]:
+                for name in list(runs)[:4]:
                     if name not in args.runs.split(","):
                         del runs[name]
                 got: dict[str, list[tuple[float, float, float, float]]] = {k: [] for k in runs}
