@@ -369,6 +369,7 @@ def _written(
     import shutil
     import tempfile
 
+    total = dataset_size(path, kind)  # (an unreadable input fails before any folder)
     made = not os.path.isdir(out_dir)
     os.makedirs(out_dir, exist_ok=True)
     folder = tempfile.mkdtemp(prefix=".subtools-", dir=out_dir)
@@ -381,7 +382,6 @@ def _written(
         parts = map_on_dask(work, path, kind, scheduler, encoding=encoding, columns=columns)
     else:
         n = _worker_count(recipe, workers)
-        total = dataset_size(path, kind)
         # Parts many enough that the workers finish close together, and big enough that
         # handing one over costs little next to its work.
         part = min(MAX_PART_BYTES, max(WINDOW_BYTES, total // (n * PARTS_PER_WORKER)))

@@ -127,6 +127,14 @@ def test_no_rows_leave_no_folder(tmp_path: Path) -> None:
     src.write_text("\n")
     assert list(batch.convert_dataset(str(src), str(tmp_path / "o"), "srt", None)) == []
     assert not (tmp_path / "o").exists()
+    for missing in ("gone.jsonl", "gone.parquet"):
+        with pytest.raises(ParseError, match="cannot read"):
+            list(batch.convert_dataset(str(tmp_path / missing), str(tmp_path / "o"), "srt"))
+        assert not (tmp_path / "o").exists()
+    (tmp_path / "o").mkdir()  # a folder there before keeps no temp folder either
+    with pytest.raises(ParseError):
+        list(batch.convert_dataset(str(tmp_path / "gone.jsonl"), str(tmp_path / "o"), "srt"))
+    assert list((tmp_path / "o").iterdir()) == []
 
 
 @pytest.mark.parametrize("workers", [1, 2])
