@@ -28,7 +28,7 @@ MIN_PART_BYTES = 1 << 20
 #: their nannies), where nobody watches: no statistical profiler sampling each task every
 #: 10 ms, event-loop and system checks every second instead of every 20 and 500 ms, and
 #: the memory monitor (which still pauses or restarts a worker near its limit) every
-#: second.  Together they cost a run about 4 % of its time on two cores.
+#: second.  With Dask's defaults a run of 2,000 rows took 4 % longer on two cores.
 LOCAL_CLUSTER_CONFIG: dict[str, Any] = {
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "1s",
