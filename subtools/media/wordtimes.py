@@ -115,9 +115,7 @@ def narrowband(pcm: np.ndarray, rate: int = SAMPLE_RATE, *, speech: Speech | Non
     count = len(pcm) // n
     if count == 0:
         return False
-    # A few thousand frames spread over the file tell as well as all of them.
-    frames = pcm[: count * n].reshape(count, n)[:: max(1, count // 4000)]
-    power = np.abs(np.fft.rfft(frames.astype(np.float32) * np.hanning(n), axis=1)) ** 2
+    power = _power(pcm[: count * n].reshape(count, n), np.arange(count))
     energy = power.sum(axis=1)
     loud = power[energy >= np.median(energy)]
     total = float(loud.sum())
@@ -142,12 +140,17 @@ def _speech_high_share(pcm: np.ndarray, speech: Speech, rate: int) -> float | No
     high, low = freqs >= NARROW_HZ, (freqs >= 300) & (freqs < 3400)
 
     def bands(which: np.ndarray) -> tuple[float, float]:
-        # A few thousand frames spread over the file tell as well as all of them.
-        chosen = frames[which[:: max(1, len(which) // 4000)]].astype(np.float32)
-        power = np.abs(np.fft.rfft(chosen * np.hanning(n), axis=1)) ** 2
+        power = _power(frames, which)
         return float(power[:, high].sum(1).mean()), float(power[:, low].sum(1).mean())
 
     (high_speech, low_speech), (high_none, low_none) = bands(sure), bands(none)
     if low_speech <= low_none:
         return None
     return max(high_speech - high_none, 0.0) / (low_speech - low_none)
+
+
+def _power(frames: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Power spectra (Hann window) of the ``frames`` that ``rows`` names, a few thousand
+    of them spread over the rows at most: they tell as well as all of them."""
+    chosen = frames[rows[:: max(1, len(rows) // 4000)]].astype(np.float32)
+    return np.abs(np.fft.rfft(chosen * np.hanning(frames.shape[1]), axis=1)) ** 2
