@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     if copy:
         return _copy_dataset(args, str(kind), copy, fmt, warnings)
     recipe = recipe_from_args(args, fmt)
-    ext = get_format(fmt).extensions[0]
+    ext = recipe.extension
     if args.out_dir and args.input != "-" and args.id is None:
         # A whole file, or a dataset a part at a time, on every core.
         from subtools import batch

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from subtools import batch
 from subtools.batch import Done, Outcome
-from subtools.formats import format_for_path, get_format
+from subtools.formats import format_for_path
 
 from .common import (
     Warnings,
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         jobs = batch.jobs_for(args.inputs, None, args.encoding)
         results = batch.run(jobs, recipe, lenient=args.lenient, workers=None)
     if args.out_dir:
-        ext = get_format(fmt).extensions[0]
+        ext = recipe.extension
         write_outputs(results, args.out_dir, ext, warnings, args.inputs, on_done=record)
     else:
         done = _single(results, args.inputs[0], warnings)
