@@ -108,13 +108,11 @@ def _kept(cue: Cue, fmt: str) -> tuple[object, ...]:
         return (cue.start, cue.end, srt_text(cue.text))
     if fmt in ("vtt", "vtt-words"):
         nul = str.maketrans({"\0": "\ufffd"})
-        identifier = identifier_line(cue.identifier)
         return (
             cue.start,
             cue.end,
             clean_text(cue.text).translate(nul),
-            # an identifier of whitespace is not written (a blank line ends a block)
-            identifier.translate(nul) if identifier.strip() else "",
+            identifier_line(cue.identifier).translate(nul),
             settings_text(cue.settings).translate(nul),
         )
     words = tuple((w.start, w.end, w.text.strip()) for w in cue.words)

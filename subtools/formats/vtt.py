@@ -263,12 +263,15 @@ def escape(text: str) -> str:
 
 
 def identifier_line(identifier: str) -> str:
-    """An identifier as one line that cannot be taken for a timing line.
+    """An identifier as one line that cannot be taken for a timing line; one of only
+    whitespace is none ("": a blank line there would end the block).
 
-    >>> identifier_line("a --> b\\nc")
-    'a - -> b c'
+    >>> identifier_line("a --> b\\nc"), identifier_line(" \\r")
+    ('a - -> b c', '')
     """
     line = " ".join(split_lines(identifier))
+    if not line.strip():
+        return ""
     while "-->" in line:
         line = line.replace("-->", "- ->")
     return line
@@ -298,9 +301,8 @@ def timing_line(c: Cue) -> str:
     >>> timing_line(Cue(1000, 2000, "x", identifier="intro", settings="line:0"))
     'intro\\n00:00:01.000 --> 00:00:02.000 line:0'
     """
-    line = identifier_line(c.identifier) if c.identifier else ""
-    # A blank line there would end the block: an identifier of whitespace is none.
-    head = f"{line}\n" if line.strip() else ""
+    line = identifier_line(c.identifier)
+    head = f"{line}\n" if line else ""
     settings = settings_text(c.settings) if c.settings else ""
     tail = f" {settings}" if settings else ""
     return f"{head}{format_timestamp(c.start, '.')} --> {format_timestamp(c.end, '.')}{tail}"
