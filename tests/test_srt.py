@@ -92,6 +92,24 @@ def test_errors_name_the_line_from_a_string_stdin_or_a_file(tmp_path, eol: str) 
     assert ":6: malformed timing line" in from_stdin.err and from_stdin.code == 1
 
 
+def test_a_stray_line_before_a_cue_loses_only_itself() -> None:
+    """As pysubs2 and ffmpeg read it: the timing line after a stray line starts a cue."""
+    text = (
+        "foobar\n00:00:01,000 --> 00:00:10,000\nThis subtitle is invalid\n\n"
+        "2\n00:00:11,000 --> 00:00:12,000\nok\n"
+    )
+    warnings: list[ParseError] = []
+    track = subtools.loads(text, "srt", lenient=True, on_warning=warnings.append)
+    assert [(c.start, c.end, c.text) for c in track] == [
+        (1000, 10000, "This subtitle is invalid"),
+        (11000, 12000, "ok"),
+    ]
+    assert [w.line for w in warnings] == [1]
+    with pytest.raises(ParseError) as caught:
+        subtools.loads(text, "srt")
+    assert caught.value.line == 1
+
+
 def test_lenient_keeps_every_good_cue_around_a_bad_one() -> None:
     text = (
         "1\n00:00:01,000 --> 00:00:02,000\na\n\n2\n00:00:03,000 ==> 00:00:04,000\nlost\n\n"

@@ -8,7 +8,8 @@ milliseconds (``00:00:27``), a fraction of one or two digits (``00:29:27,46`` is
 460 ms), hours of any length, a missing cue number.  A timing line
 inside a cue's text starts a new cue (reported when the empty line before it is
 missing), and text after an empty line inside a cue stays with that cue.  What cannot
-be read is an error naming the line, or in lenient mode a skipped block.
+be read is an error naming the line, or in lenient mode skipped up to the next empty
+line or timing line.
 
 Writing formats integer milliseconds directly; ``to_pysrt``/``from_pysrt`` remain for
 callers who want pysrt's objects.
@@ -69,8 +70,10 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
     i = 0
 
     def skip_block(at: int) -> int:
-        # Lenient: the bad block goes, up to the next empty line.
-        while at < n and lines[at].strip():
+        # Lenient: the bad block goes, up to the next empty line or timing line (where a
+        # cue starts, as in a cue's text: a stray line just before a cue loses only itself).
+        at += 1
+        while at < n and lines[at].strip() and timing_line(lines[at]) is None:
             at += 1
         return at
 
