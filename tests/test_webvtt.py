@@ -110,6 +110,12 @@ CASES: dict[str, tuple[str, Cues, int | None]] = {
         None,
     ),
     "settings right after the end time": ("WEBVTT\n\n00:01.000 --> 00:02.000abc\na\n", [A], None),
+    # A fraction of four digits is not three digits and settings: the cue is dropped.
+    "end time with four digits of fraction": (
+        "WEBVTT\n\n00:01.000 --> 00:02.0005 line:0\nlost\n\n00:03.000 --> 00:04.000\nb\n",
+        [B],
+        3,
+    ),
     "a bad inline timestamp is a tag": (
         "WEBVTT\n\n00:01.000 --> 00:02.000\n<00:61:00.000>a &amp; b\n",
         [(1000, 2000, "a & b")],

@@ -107,7 +107,9 @@ def _timing_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     # space, tab and form feed (a vertical tab is not whitespace).  Compiled when first
     # used: the registry imports every format module, and this takes longer than the
     # rest of the module does to load.
-    line = r"[ \t\f]*{0}[ \t\f]*-->[ \t\f]*{0}(.*)"
+    # A fraction is exactly its digits: a fourth digit makes the timestamp an error
+    # (as a browser drops the cue), not the start of the settings.
+    line = r"[ \t\f]*{0}[ \t\f]*-->[ \t\f]*{0}(?![0-9])(.*)"
     return (
         re.compile(line.format(_TS), re.ASCII | re.DOTALL),
         re.compile(line.format(_LOOSE_TS), re.ASCII | re.DOTALL),
