@@ -1,13 +1,14 @@
 """Bytes in and out: encoding detection for input, atomic writes for output.
 
-charset-normalizer is imported only for input that is not UTF-8 (most is), which
-keeps it out of the start-up of every command.
+The encoding detector (chardetng, Firefox's) is imported only for input that is not
+UTF-8 (most is), which keeps it out of the start-up of every command.
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
+import functools
 import itertools
 import os
 from collections.abc import Iterator
@@ -28,10 +29,16 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> str:
     """Text from bytes: a byte-order mark first, then strict UTF-8, then detection.
 
     Most files are UTF-8, and a strict UTF-8 decode that succeeds is itself proof of
-    the encoding, so detection (charset-normalizer) runs only for the rest.
+    the encoding, so detection runs only for the rest.  It is chardetng's, the detector
+    Firefox uses for unlabelled pages: it chooses among the legacy encodings that text
+    in the wild is saved in (the Windows code pages, ISO 8859, KOI8, the CJK ones) and
+    holds up on the few lines of a short subtitle file, where statistical detectors
+    pick rare code pages (a French cue in Windows-1252 read as Mac Central European).
 
     >>> decode("Crème brûlée, déjà vu à Noël".encode("cp1252"), "x.srt")
     'Crème brûlée, déjà vu à Noël'
+    >>> decode("Ça va?".encode("cp1252"), "x.srt")
+    'Ça va?'
     >>> decode(codecs.BOM_UTF8 + b"hi", "x.srt")
     'hi'
     """
@@ -47,20 +54,37 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> str:
             except UnicodeDecodeError as exc:
                 raise ParseError(f"not valid {name}: {exc.reason}", source=source) from None
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
+        pass
+    from chardetng_py import detect
 
-        matches = list(from_bytes(data))
-        if not matches:
-            raise ParseError("binary data, not text in any known encoding", source=source) from None
-        best = matches[0]
-        # Short Western European text scores the same in several code pages; subtitle
-        # tools (Subtitle Edit among them) settle such ties on Windows-1252, the most common.
-        tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
-        best = next((m for m in tied if m.encoding == "cp1252"), best)
-        text = str(best)
-    return text
+    name = detect(data)
+    try:
+        return data.decode(name, errors=_c1_handler())
+    except UnicodeDecodeError as exc:
+        raise ParseError(
+            f"byte {exc.start} is not {name}, the encoding the text looks like: "
+            "name the encoding (--encoding)",
+            source=source,
+        ) from None
+
+
+def _c1(exc: UnicodeError) -> tuple[str, int]:
+    # Browsers (the WHATWG Encoding standard) decode the bytes 0x80-0x9F that a Windows
+    # code page leaves undefined as the C1 controls of the same numbers, where Python's
+    # codecs refuse them: a stray one keeps its value instead of failing the file.
+    if isinstance(exc, UnicodeDecodeError):
+        bad = exc.object[exc.start : exc.end]
+        if all(0x80 <= b <= 0x9F for b in bad):
+            return "".join(map(chr, bad)), exc.end
+    raise exc
+
+
+@functools.cache
+def _c1_handler() -> str:
+    codecs.register_error("subtools-c1", _c1)
+    return "subtools-c1"
 
 
 def split_lines(text: str) -> list[str]:

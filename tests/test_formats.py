@@ -40,6 +40,41 @@ def test_srt_legacy_encodings(enc: str) -> None:
     assert track[0].text == "Crème brûlée, façade, naïve: déjà vu à Noël"
 
 
+# One short cue each, as real files have them: a few lines are all a detector gets.
+SHORT_LEGACY = [
+    ("CE FILM RELATE DES ÉVÉNEMENTS\nQUI ONT EXISTÉ.", "cp1252"),
+    ("Ça va?", "cp1252"),
+    ("Où on croyait\ntout ce qui se disait à la télé.", "cp1252"),
+    ("Grüße aus München, schön!", "cp1252"),
+    ("¿Qué pasó? ¡Mañana!", "cp1252"),
+    ("Горштак.", "cp1251"),
+    ("Привет, как дела?", "koi8-r"),
+    ("Zażółć gęślą jaźń.", "cp1250"),
+    ("Zażółć gęślą jaźń.", "iso-8859-2"),
+    ("Příliš žluťoučký kůň.", "cp1250"),
+    ("Καλημέρα, τι κάνεις;", "cp1253"),
+    ("שלום, מה שלומך?", "cp1255"),
+    ("Teşekkürler, görüşürüz.", "cp1254"),
+    ("你好，我们走吧。", "gb18030"),  # noqa: RUF001 (CJK text has full-width punctuation)
+    ("你好，我們走吧。", "big5"),  # noqa: RUF001 (CJK text has full-width punctuation)
+    ("こんにちは、元気ですか？", "shift_jis"),  # noqa: RUF001 (CJK text has full-width punctuation)
+    ("안녕하세요, 잘 지내세요?", "euc-kr"),
+    ("สวัสดีครับ", "cp874"),
+]
+
+
+@pytest.mark.parametrize(("text", "enc"), SHORT_LEGACY)
+def test_short_files_in_legacy_encodings(text: str, enc: str) -> None:
+    data = f"1\n00:00:01,000 --> 00:00:02,000\n{text}\n".encode(enc)
+    assert subtools.load(io.BytesIO(data), "srt")[0].text == text
+
+
+def test_a_byte_a_code_page_leaves_undefined_keeps_its_value() -> None:
+    """As browsers decode it: 0x81 is not in Windows-1252, and becomes U+0081."""
+    data = "1\n00:00:01,000 --> 00:00:02,000\nCafé crème \x81\n".encode("latin-1")
+    assert subtools.load(io.BytesIO(data), "srt")[0].text == "Café crème \x81"
+
+
 def test_srt_hours_of_one_and_three_digits() -> None:
     track = subtools.loads("1\n0:00:01,000 --> 100:00:02,000\nlong\n", "srt")
     assert (track[0].start, track[0].end) == (1000, 360_002_000)
