@@ -110,6 +110,16 @@ def test_a_stray_line_before_a_cue_loses_only_itself() -> None:
     assert caught.value.line == 1
 
 
+def test_an_arrow_in_text_after_an_empty_line_stays_text() -> None:
+    """As pysubs2, the srt library and ffmpeg read it: without a digit it is no timing."""
+    text = (
+        "1\n00:00:01,000 --> 00:00:02,000\nHello\n\nGo --> there\n\n"
+        "2\n00:00:03,000 --> 00:00:04,000\nWorld\n"
+    )
+    track = subtools.loads(text, "srt")
+    assert [c.text for c in track] == ["Hello\nGo --> there", "World"]
+
+
 def test_lenient_keeps_every_good_cue_around_a_bad_one() -> None:
     text = (
         "1\n00:00:01,000 --> 00:00:02,000\na\n\n2\n00:00:03,000 ==> 00:00:04,000\nlost\n\n"

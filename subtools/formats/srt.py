@@ -9,7 +9,8 @@ milliseconds (``00:00:27``), a fraction of one or two digits (``00:29:27,46`` is
 inside a cue's text starts a new cue (reported when the empty line before it is
 missing), and text after an empty line inside a cue stays with that cue.  What cannot
 be read is an error naming the line, or in lenient mode skipped up to the next empty
-line or timing line.
+line or timing line; after an empty line, a line with an arrow and a digit reads as a
+timing line gone wrong, and one with an arrow alone (``Go --> there``) as text.
 
 Writing formats integer milliseconds directly; ``to_pysrt``/``from_pysrt`` remain for
 callers who want pysrt's objects.
@@ -36,7 +37,10 @@ _TS: Final = (
     rf"([0-9]{{1,{HOUR_DIGITS}}})[:\uff1a]([0-5]?[0-9])[:\uff1a]([0-5]?[0-9])"
     r"(?:[,.:\uff0c\uff0e\uff1a\u3002]([0-9]{1,3}))?"
 )
-_ARROW: Final = re.compile(r"-+[ \t]*>")
+#: An arrow, ``-->`` or ``- >`` and the like.  Its last dash is enough to find one, and
+#: the pattern must not be ``-+``: searching a line of dashes would take quadratic time.
+_ARROW: Final = re.compile(r"-[ \t]*>")
+_DIGIT: Final = re.compile(r"[0-9]")
 _INDEX: Final = re.compile(r"[ \t]*[0-9]+[ \t]*$", re.ASCII)
 #: Put before the ``>`` of a text line that would read as a timing line: SRT has no
 #: escaping, and an invisible word joiner is the least change that keeps the line text.
@@ -57,6 +61,11 @@ def _cue(m: re.Match[str], text: list[str]) -> Cue:
     return Cue(
         hms_to_ms(g[0], g[1], g[2], g[3] or ""), hms_to_ms(g[4], g[5], g[6], g[7] or ""), body
     )
+
+
+def _broken_timing(line: str) -> bool:
+    # A timing line gone wrong (an arrow and a digit), not text (``Go --> there``).
+    return _ARROW.search(line) is not None and _DIGIT.search(line) is not None
 
 
 def read(text: str, ctx: ReadContext) -> Iterator[Track]:
@@ -124,11 +133,11 @@ def read(text: str, ctx: ReadContext) -> Iterator[Track]:
                 ctx.problem(ParseError(message, source=ctx.source, line=i + 1))
             i = skip_block(i)
             continue
-        if timing is None or (after_blank and _ARROW.search(line)):
+        if timing is None or (after_blank and _broken_timing(line)):
             if timing is not None:
                 cues.append(_cue(timing, body))
                 timing, body = None, []
-            if _ARROW.search(line):
+            if _broken_timing(line):
                 message = f"malformed timing line {stripped!r} {_EXPECTED}"
             else:
                 message = "not an SRT cue: expected a number and a 'start --> end' line"
