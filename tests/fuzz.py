@@ -117,12 +117,18 @@ def seeds() -> list[bytes]:
     return out
 
 
+#: Long runs of these (or of a few bytes of the input) find work that grows faster than
+#: the line: a pattern that backtracks over a run of openers never closed.
+RUNS = [b"<", b"{", b"[", b"(", b"-", b"- ", b"&", b"0", b":", b"0:", b".", b" ", b"<i", b"\t"]
+
+
 def mutate(data: bytes, rng: random.Random, others: list[bytes]) -> bytes:
-    """One to eight random edits: tokens in, bytes flipped, ranges cut, copied or spliced."""
+    """One to eight random edits: tokens in, bytes flipped, ranges cut, copied or spliced,
+    long runs of one short piece."""
     buf = bytearray(data)
     for _ in range(rng.randint(1, 8)):
         at = rng.randint(0, len(buf))
-        op = rng.randrange(7)
+        op = rng.randrange(8)
         if op <= 1:
             buf[at:at] = rng.choice(TOKENS)
         elif op == 2 and buf:
@@ -137,6 +143,9 @@ def mutate(data: bytes, rng: random.Random, others: list[bytes]) -> bytes:
             other = rng.choice(others)
             cut = rng.randint(0, len(other))
             buf[at:] = other[cut : cut + rng.randint(0, 2000)]
+        elif op == 6:
+            unit = rng.choice(RUNS) if rng.random() < 0.7 else bytes(buf[at : at + 3]) or b"<"
+            buf[at:at] = unit * (rng.randint(2_000, 60_000) // len(unit))
         else:
             lines = bytes(buf).split(b"\n")
             i, j = rng.randrange(len(lines)), rng.randrange(len(lines))

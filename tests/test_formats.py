@@ -6,12 +6,16 @@ import codecs
 import io
 import json
 import pickle
+import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import subtools
 from subtools import Cue, ParseError, Track
 from subtools.formats import detect_format
+from subtools.formats.cuetext import strip_spans
 
 SRT = "1\n00:00:01,000 --> 00:00:02,500\nHello\nworld\n\n2\n00:00:03,000 --> 00:00:04,000\nBye\n"
 
@@ -322,3 +326,10 @@ def test_save_is_atomic_and_named_by_extension(tmp_path) -> None:  # type: ignor
     track.save(path)
     assert path.read_text().startswith("WEBVTT")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.vtt"]
+
+
+@given(st.text(alphabet="<>{}[]()a♪ \n", max_size=30))
+def test_strip_spans_is_the_pattern_it_replaces(text: str) -> None:
+    """The linear scan removes what the (quadratic) patterns would."""
+    assert strip_spans(text, "<>{}") == re.sub(r"<[^>]*>|\{[^}]*\}", "", text)
+    assert strip_spans(text, "[]()", " ") == re.sub(r"\[[^\]]*\]|\([^)]*\)", " ", text)

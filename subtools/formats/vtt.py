@@ -37,13 +37,12 @@ from ..fileio import split_lines
 from ..model import Cue, Track
 from ..timecode import HOUR_DIGITS, format_timestamp, hms_to_ms
 from .base import Format, ReadContext
-from .cuetext import clean_text
+from .cuetext import clean_text, strip_spans
 from .vtt_words import inline_words
 
 if TYPE_CHECKING:
     import webvtt
 
-_TAG = re.compile(r"<[^>]*>")
 # A WebVTT timestamp: [hours:]MM:SS.mmm, hours of any length (at least two digits are
 # not required), minutes and seconds under 60.  ASCII digits only.
 _TS = r"(?:([0-9]+):)?([0-5][0-9]):([0-5][0-9])\.([0-9]{3})"
@@ -61,7 +60,7 @@ def plain_text(raw: str) -> str:
     'Fish & chips'
     """
     if "<" in raw:
-        raw = _TAG.sub("", raw)
+        raw = strip_spans(raw, "<>")
     if "&" in raw:
         import html  # rare in captions, so not loaded up front
 

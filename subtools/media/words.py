@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import MediaError
+from ..formats.cuetext import strip_spans
 from ..model import Track, Word, fill_untimed
 from .decode import SAMPLE_RATE
 
@@ -98,8 +99,7 @@ class CueWords:
 _LABEL = re.compile(
     r"^\s*(?:>>+\s*|-\s+)?(?:(?:[A-Z][\w.'-]*(?:\s+[A-Z0-9][\w.'-]*){0,2}|SPEAKER\s*\d+)\s*:\s+)?",
 )
-_MARKUP = re.compile(r"<[^>]*>|\{[^}]*\}")
-_TAG = re.compile(r"\[[^\]]*\]|\([^)]*\)|♪+")
+_NOTES = re.compile(r"♪+")
 _APOSTROPHE = "\u2019"  # typographic apostrophe, as in "didn\u2019t"
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
@@ -158,8 +158,9 @@ def spoken_words(text: str) -> list[tuple[str, list[str]]]:
     []
     """
     out: list[tuple[str, list[str]]] = []
-    for raw_line in _MARKUP.sub("", text).split("\n"):
-        line = _TAG.sub(" ", _LABEL.sub("", raw_line, count=1))
+    # Markup goes (<i>, {\an8}); sound tags ([laughs], (sighs)) and notes part words.
+    for raw_line in strip_spans(text, "<>{}").split("\n"):
+        line = _NOTES.sub(" ", strip_spans(_LABEL.sub("", raw_line, count=1), "[]()", " "))
         for written in line.split():
             tokens: list[str] = []
             for token in _TOKEN.findall(written.replace(_APOSTROPHE, "'").lower()):
