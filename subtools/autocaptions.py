@@ -21,11 +21,29 @@ def _lines(cue: Cue) -> list[str]:
 
 
 def _repeated(prev: list[str], lines: list[str]) -> int:
-    """How many leading lines of ``lines`` repeat the last lines of ``prev``."""
-    for k in range(min(len(prev), len(lines)), 0, -1):
-        if lines[:k] == prev[-k:]:
-            return k
-    return 0
+    """How many leading lines of ``lines`` repeat the last lines of ``prev``: the
+    longest suffix of ``prev`` that is a prefix of ``lines``.
+
+    Found by the prefix function of ``lines``, a separator and ``prev`` (Knuth, Morris
+    and Pratt), in linear time: trying each length in turn takes quadratic time on a
+    cue of thousands of lines.
+
+    >>> _repeated(["a", "b", "c"], ["b", "c", "d"]), _repeated(["a"], ["b"])
+    (2, 0)
+    """
+    m = min(len(prev), len(lines))
+    if not m:
+        return 0
+    seq: list[str | None] = [*lines[:m], None, *prev[-m:]]
+    longest = [0] * len(seq)
+    k = 0
+    for i in range(1, len(seq)):
+        while k and seq[i] != seq[k]:
+            k = longest[k - 1]
+        if seq[i] == seq[k]:
+            k += 1
+        longest[i] = k
+    return longest[-1]
 
 
 def is_rolling(track: Track, timed: bool = False) -> bool:

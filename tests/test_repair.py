@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import subtools
 from subtools import Cue, Track
-from subtools.autocaptions import dedupe_rolling, is_rolling
+from subtools.autocaptions import _repeated, dedupe_rolling, is_rolling
 from subtools.check import check
 from subtools.dedupe import dedupe
 from subtools.pipeline import process
@@ -252,3 +252,12 @@ def test_check_finds_overlaps_between_cues_apart_in_the_file() -> None:
     assert (2, "out_of_order") in found
     assert not any(kind == "overlap" for cue, kind in found if cue != 1)
     assert not [f for f in check(repair(track).track) if f.kind in {"overlap", "out_of_order"}]
+
+
+@given(st.lists(st.sampled_from("ab"), max_size=8), st.lists(st.sampled_from("ab"), max_size=8))
+def test_repeated_lines_are_the_longest_suffix_that_is_a_prefix(
+    prev: list[str], lines: list[str]
+) -> None:
+    """The linear search finds what trying every length from the longest would."""
+    naive = next((k for k in range(min(len(prev), len(lines)), 0, -1) if lines[:k] == prev[-k:]), 0)
+    assert _repeated(prev, lines) == naive
