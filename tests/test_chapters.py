@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,11 @@ from hypothesis import strategies as st
 
 from subtools import Cue, Track
 from subtools.chapters import (
+    _BULLET,
+    _LEADING,
+    _SEP,
+    _TIME,
+    _TRAILING,
     CHAPTER_FORMATS,
     RULES,
     Chapter,
@@ -310,3 +316,22 @@ def test_chapters_and_word_level_webvtt_load_no_media_stack() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+_LINE_PIECES = ["0", "1", "5", ":", " ", "\t", "\xa0", "-", "–", "|", "a", "[", "]", "(", "*"]  # noqa: RUF001
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from([*_LINE_PIECES, "0:00", "1:02:30", " - "]), max_size=10))
+def test_chapter_line_patterns_match_as_the_quadratic_ones_did(pieces: list[str]) -> None:
+    """A title that must end in a non-space finds what ``\\S.*?`` found (that took time
+    quadratic in a run of spaces), with the same groups."""
+    line = "".join(pieces)
+    title = r"(?P<title>\S.*?)"
+    before = (
+        rf"^\s*{_BULLET}[\[(]?{_TIME}[\])]?{_SEP}{title}\s*$",
+        rf"^\s*{_BULLET}{title}{_SEP}[\[(]?{_TIME}[\])]?\s*$",
+    )
+    for now, then in zip((_LEADING, _TRAILING), before, strict=True):
+        a, b = now.match(line), re.match(then, line)
+        assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict()))
