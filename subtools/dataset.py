@@ -381,19 +381,30 @@ class Names:
     """Output names for rows in input order: the id made safe, ``-2``, ``-3``, ... added
     to a name already given (the same names however the rows were spread over workers).
 
+    A name is never given twice, even where an id looks like an added number:
+
     >>> names = Names()
     >>> [names("a"), names("b"), names("a"), names("a")]
     ['a', 'b', 'a-2', 'a-3']
+    >>> names = Names()
+    >>> [names("a"), names("a"), names("a-2")]
+    ['a', 'a-2', 'a-2-2']
     """
 
     def __init__(self) -> None:
         self._seen: dict[str, int] = {}
+        self._given: set[str] = set()
 
     def __call__(self, base: str) -> str:
         name = safe_name(base)
         count = self._seen.get(name, 0) + 1
+        candidate = name if count == 1 else f"{name}-{count}"
+        while candidate in self._given:  # each base's count only grows: linear overall
+            count += 1
+            candidate = f"{name}-{count}"
         self._seen[name] = count
-        return name if count == 1 else f"{name}-{count}"
+        self._given.add(candidate)
+        return candidate
 
 
 def caption_field(column: str, existing: Mapping[str, Any] | list[str]) -> None:
