@@ -401,8 +401,11 @@ def _from_ffmetadata(text: str, source: str) -> tuple[Chapter, ...]:
             if fields is not None:
                 blocks.append((number, fields))
         elif fields is not None and "=" in line and not line.startswith((";", "#")):
-            key, value = re.split(r"(?<!\\)=", line, maxsplit=1)
-            fields[key.strip().lower()] = re.sub(r"\\(.)", r"\1", value)
+            pair = re.split(r"(?<!\\)=", line, maxsplit=1)
+            if len(pair) < 2:  # every "=" escaped: part of a key, no value
+                message = f"not a KEY=value line: {line.strip()[:60]!r}"
+                raise ParseError(message, source=source, line=number)
+            fields[pair[0].strip().lower()] = re.sub(r"\\(.)", r"\1", pair[1])
     for number, f in blocks:
         try:
             num, den = (int(x) for x in f.get("timebase", "1/1000").split("/"))

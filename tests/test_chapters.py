@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from subtools import Cue, Track
+from subtools import Cue, ParseError, Track
 from subtools.chapters import (
     _BULLET,
     _LEADING,
@@ -335,3 +335,10 @@ def test_chapter_line_patterns_match_as_the_quadratic_ones_did(pieces: list[str]
     for now, then in zip((_LEADING, _TRAILING), before, strict=True):
         a, b = now.match(line), re.match(then, line)
         assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict()))
+
+
+def test_an_ffmetadata_line_without_a_plain_equals_sign_is_reported() -> None:
+    text = ";FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=10\ntitle\\=x\n"
+    with pytest.raises(ParseError) as caught:
+        read_chapters(text)
+    assert caught.value.line == 6

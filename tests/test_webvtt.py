@@ -269,3 +269,9 @@ def test_the_cues_chromium_gives() -> None:
             continue
         browser = [(s, e, clean_text(plain_text(t))) for _, s, e, t in parsed]
         assert browser == CASES[name][1], name
+
+
+def test_a_character_reference_of_thousands_of_digits_is_a_replacement_character() -> None:
+    """Past U+10FFFF a reference is U+FFFD; int() of 5,000 digits would raise."""
+    text = "WEBVTT\n\n00:01.000 --> 00:02.000\na &#" + "9" * 5000 + "; b &#0000000065;\n"
+    assert subtools.loads(text, "vtt")[0].text == "a \ufffd b A"

@@ -218,3 +218,14 @@ def test_made_up_speech(tmp_path: Path) -> None:
         assert abs(cw.words[0].start - cue.start) <= 100
         assert abs(cw.words[-1].end - cue.end) <= 100
     assert [w.text for w in result[2].words] == ["numbers", "like", "42"]
+
+
+def test_a_number_of_thousands_of_digits_is_not_spelled() -> None:
+    """Not a number anyone says; int() of 5,000 digits would raise."""
+    digits = "9" * 5000
+    assert spoken_words(f"it is {digits} now") == [
+        ("it", ["it"]),
+        ("is", ["is"]),
+        (digits, [digits]),
+        ("now", ["now"]),
+    ]

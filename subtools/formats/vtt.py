@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 _TS = r"(?:([0-9]+):)?([0-5][0-9]):([0-5][0-9])\.([0-9]{3})"
 # The same with the padding optional and one to three digits of fraction.
 _LOOSE_TS = r"(?:([0-9]+):)?([0-5]?[0-9]):([0-5]?[0-9])\.([0-9]{1,3})"
+_LONG_REFERENCE = re.compile(r"&#0*[1-9][0-9]{7,}")
 _SETTING_SPLIT = re.compile(r"[ \t\f\r\n]+")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _EXPECTED = "(expected [HH:]MM:SS.mmm --> [HH:]MM:SS.mmm)"
@@ -64,7 +65,9 @@ def plain_text(raw: str) -> str:
     if "&" in raw:
         import html  # rare in captions, so not loaded up front
 
-        raw = html.unescape(raw)
+        # A decimal reference past U+10FFFF is U+FFFD; shortened first, since int() of
+        # thousands of digits raises (Python limits decimal conversions).
+        raw = html.unescape(_LONG_REFERENCE.sub("&#99999999", raw))
     return raw
 
 

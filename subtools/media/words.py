@@ -134,8 +134,9 @@ def spell_number(digits: str) -> list[str] | None:
     >>> spell_number("250000"), spell_number("0123"), spell_number("12345678")
     (['two', 'hundred', 'fifty', 'thousand'], None, None)
     """
-    if not digits.isascii() or not digits.isdigit() or (len(digits) > 1 and digits[0] == "0"):
-        return None
+    simple = digits.isascii() and digits.isdigit() and len(digits) <= 7
+    if not simple or (len(digits) > 1 and digits[0] == "0"):
+        return None  # (also before int(): thousands of digits would make it raise)
     n = int(digits)
     if len(digits) == 4 and (1100 <= n <= 1999 or 2010 <= n <= 2099):
         high, low = divmod(n, 100)
