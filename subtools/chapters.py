@@ -172,14 +172,16 @@ def _flattened(text: str) -> list[tuple[int, int, str]]:
         return []
     marks = marks[first:]
     found = []
+    line, counted = 1, 0  # line numbers counted on from the mark before: linear
     for i, m in enumerate(marks):
+        line += text.count("\n", counted, m.start())
+        counted = m.start()
         if i + 1 < len(marks):
             title = text[m.end() : marks[i + 1].start()]
         else:
             rest = text[m.end() :]
             cut = _AFTER_LAST.search(rest, 1)
             title = rest[: cut.start()] if cut else rest
-        line = text.count("\n", 0, m.start()) + 1
         found.append((line, _ms(m), title.strip(_STRIP)))
     return found
 

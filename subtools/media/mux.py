@@ -36,7 +36,8 @@ _CODECS = {
 }
 _MUXERS = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".webm": "webm"}
 _PREFIX = re.compile(r"^\[[^\]]*\]\s*")
-_STREAM = re.compile(r"^\s*Stream #\d+:\d+\S*: (\w+):", re.M)
+# Spaces and tabs only before "Stream": "\s*" would run over empty lines from each.
+_STREAM = re.compile(r"^[ \t]*Stream #\d+:\d+\S*: (\w+):", re.M)
 _DURATION = re.compile(r"Duration: (\d+):(\d\d):(\d\d)\.(\d\d)")
 # A language in a subtitle file's name, as yt-dlp names them: talk.en.vtt, talk.pt-BR.srt.
 _NAME_LANGUAGE = re.compile(r"\.([a-z]{2}(?:-[A-Za-z0-9]{2,8})*)$")

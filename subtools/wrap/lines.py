@@ -102,20 +102,23 @@ class Tokens:
         words = text.split()
         if text.isascii():  # a shortcut: ASCII has no wide characters, the same tokens
             return cls(words, None, None, rules)
-        toks: list[str] = []
+        # A token's pieces are joined once: adding each to the token in turn would copy
+        # it each time, quadratic in a run of closing punctuation ("字、、、…").
+        pieces: list[list[str]] = []
         spaced: list[int] = []
         for word in words:
             first = True
             for piece in _cjk_pieces(word):
                 if not first and piece[0] in _NO_LINE_START:
-                    toks[-1] += piece
+                    pieces[-1].append(piece)
                     continue
-                toks.append(piece)
+                pieces.append([piece])
                 spaced.append(1 if first else 0)
                 first = False
         spaced.append(1)
         if spaced:
             spaced[0] = 1
+        toks = [p[0] if len(p) == 1 else "".join(p) for p in pieces]
         return cls(toks, spaced, [text_width(t) for t in toks], rules)
 
     def width(self, a: int, b: int) -> int:
