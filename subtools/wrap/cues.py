@@ -417,21 +417,23 @@ def _ends_sentence(text: str, rules: BreakRules) -> bool:
     return bool(end) and end[-1] in rules.sentence_end
 
 
-def _merge_options(out: list[Cue], i: int, short_pause: int, rules: BreakRules) -> list[int]:
-    """The neighbours an orphan may join, best first: same sentence, then shortest pause."""
+def _merge_options(
+    prev: Cue | None, cue: Cue, nxt: Cue | None, short_pause: int, rules: BreakRules
+) -> list[int]:
+    """The neighbours an orphan may join, best first (-1: the cue before, 1: the one
+    after): same sentence, then shortest pause, then the one before."""
     options = []
-    cue = out[i]
-    if i > 0:
-        gap = cue.start - out[i - 1].end
-        same = not _ends_sentence(out[i - 1].text, rules)
+    if prev is not None:
+        gap = cue.start - prev.end
+        same = not _ends_sentence(prev.text, rules)
         if gap <= short_pause or (same and gap <= _LONG_PAUSE):
-            options.append((not same, max(gap, 0), i - 1))
-    if i + 1 < len(out):
-        gap = out[i + 1].start - cue.end
+            options.append((not same, max(gap, 0), -1))
+    if nxt is not None:
+        gap = nxt.start - cue.end
         same = not _ends_sentence(cue.text, rules)
         if gap <= short_pause or (same and gap <= _LONG_PAUSE):
-            options.append((not same, max(gap, 0), i + 1))
-    return [j for _, _, j in sorted(options)]
+            options.append((not same, max(gap, 0), 1))
+    return [side for _, _, side in sorted(options)]
 
 
 def _merge_orphans(
@@ -448,32 +450,58 @@ def _merge_orphans(
     merge noted in ``joined_to`` (see :attr:`StepResult.merged`)."""
     limit = prof.max_chars
     short_pause = max(prof.chain_gap, _SHORT_PAUSE)
-    out = list(cues)
-    i = 0
-    while i < len(out):
-        if not _is_orphan(out[i], limit):
-            i += 1
-            continue
-        for j in _merge_options(out, i, short_pause, rules):
-            lo = min(i, j)
-            first, second = out[lo], out[lo + 1]
-            joined = _join(first, second, prof, rules)
-            if joined is None:
-                continue
-            rule = "orphan-merge" if len(joined) == 1 else "orphan-rebalance"
-            changes.append(
-                Change(origin[i], "text", [first.text, second.text], [c.text for c in joined], rule)
-            )
-            out[lo : lo + 2] = joined
-            if len(joined) == 1:
-                joined_to.append((origin[lo + 1], origin[lo]))
-            origin[lo : lo + 2] = origin[lo : lo + len(joined)]
-            # A merged cue may still be short enough to take another orphan: look again.
-            i = lo if len(joined) == 1 else lo + 1
-            break
-        else:
-            i += 1
-    return out
+    # The cues before the current one, and those after it reversed (the next on top), each
+    # with its input number: a merge changes only these ends, where replacing two cues by
+    # one in the middle of a list would move the rest of it, quadratic in the cues.
+    done: list[Cue] = []
+    done_from: list[int] = []
+    ahead = cues[::-1]
+    ahead_from = origin[::-1]
+    while ahead:
+        cue, number = ahead.pop(), ahead_from.pop()
+        merged = False
+        if _is_orphan(cue, limit):
+            prev = done[-1] if done else None
+            nxt = ahead[-1] if ahead else None
+            for side in _merge_options(prev, cue, nxt, short_pause, rules):
+                first, second = (prev, cue) if side < 0 else (cue, nxt)
+                assert first is not None and second is not None
+                joined = _join(first, second, prof, rules)
+                if joined is None:
+                    continue
+                rule = "orphan-merge" if len(joined) == 1 else "orphan-rebalance"
+                changes.append(
+                    Change(
+                        number, "text", [first.text, second.text], [c.text for c in joined], rule
+                    )
+                )
+                # What comes of the pair goes back ahead, to be looked at again: a merged
+                # cue may still be short enough to take another orphan.
+                if side < 0:
+                    if len(joined) == 1:
+                        done.pop()
+                        joined_to.append((number, done_from[-1]))
+                        ahead.append(joined[0])
+                        ahead_from.append(done_from.pop())
+                    else:
+                        done[-1] = joined[0]
+                        ahead.append(joined[1])
+                        ahead_from.append(number)
+                elif len(joined) == 1:
+                    ahead[-1] = joined[0]
+                    joined_to.append((ahead_from[-1], number))
+                    ahead_from[-1] = number
+                else:
+                    done.append(joined[0])
+                    done_from.append(number)
+                    ahead[-1] = joined[1]
+                merged = True
+                break
+        if not merged:
+            done.append(cue)
+            done_from.append(number)
+    origin[:] = done_from
+    return done
 
 
 def _join(first: Cue, second: Cue, prof: Profile, rules: BreakRules) -> list[Cue] | None:
