@@ -307,11 +307,11 @@ def _min_duration(w: _Work) -> None:
 
 def _max_duration(w: _Work) -> None:
     prof = w.profile
-    i = 0
-    while i < len(w.cues):
-        cue = w.cues[i]
+    # Split cues are put in place in one pass at the end: inserting each one's pieces
+    # into the list in turn would move the rest of it, quadratic in the cues.
+    split: dict[int, list[Cue]] = {}
+    for i, cue in enumerate(w.cues):
         if cue.duration <= prof.max_duration:
-            i += 1
             continue
         if len(cue.text.replace("\n", " ")) > prof.max_chars and len(cue.text.split()) > 1:
             pieces = split_cue(cue, prof)
@@ -319,12 +319,18 @@ def _max_duration(w: _Work) -> None:
                 w.changes.append(
                     Change(w.origin[i], "text", cue.text, [p.text for p in pieces], "max_duration")
                 )
-                w.cues[i : i + 1] = pieces
-                w.origin[i : i + 1] = [w.origin[i]] * len(pieces)
-                i += len(pieces)
+                split[i] = pieces
                 continue
         w.set(i, "max_duration", end=cue.start + prof.max_duration)
-        i += 1
+    if split:
+        cues: list[Cue] = []
+        origin: list[int] = []
+        for i, (cue, number) in enumerate(zip(w.cues, w.origin, strict=True)):
+            pieces = split.get(i, [cue])
+            cues += pieces
+            origin += [number] * len(pieces)
+        w.cues[:] = cues
+        w.origin[:] = origin
 
 
 def _reading_speed(w: _Work) -> None:
