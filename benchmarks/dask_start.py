@@ -56,13 +56,9 @@ def load():
     import subtools.batch, subtools.pipeline
 def main():
     import distributed
-    from dask import config
-    from subtools.cluster import LOCAL_CLUSTER_CONFIG
+    from subtools.cluster import local_cluster
     t1 = time.perf_counter()
-    with config.set(LOCAL_CLUSTER_CONFIG):
-        cluster = distributed.LocalCluster(
-            n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True,
-            dashboard_address=None)
+    cluster = local_cluster()  # as --engine dask starts it
     client = distributed.Client(cluster)
     t2 = time.perf_counter()
     client.run(load)  # what each worker's first task imports

@@ -159,20 +159,9 @@ def _running_cluster() -> Iterator[str]:
     """The address of a local cluster started here, as `--engine dask` starts its own
     (one worker process a core, the same settings), kept up for every run: what a run
     costs on a cluster that is already there."""
-    import dask.config
-    import distributed
+    from subtools.cluster import local_cluster
 
-    from subtools.cluster import LOCAL_CLUSTER_CONFIG
-
-    with (
-        dask.config.set(LOCAL_CLUSTER_CONFIG),
-        distributed.LocalCluster(
-            n_workers=os.cpu_count() or 1,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-        ) as cluster,
-    ):
+    with local_cluster() as cluster:
         yield cluster.scheduler_address
 
 

@@ -37,6 +37,23 @@ LOCAL_CLUSTER_CONFIG: dict[str, Any] = {
 }
 
 
+def local_cluster() -> Any:
+    """The local cluster a run without a scheduler starts for itself: one worker process
+    a core, one thread each, no dashboard, :data:`LOCAL_CLUSTER_CONFIG` (Dask's other
+    settings, such as how its workers are started, as configured)."""
+    import distributed
+    from dask import config
+
+    dask: Any = distributed  # (untyped)
+    with config.set(LOCAL_CLUSTER_CONFIG):
+        return dask.LocalCluster(
+            n_workers=os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        )
+
+
 def map_on_dask(
     work: Callable[[Partition | Rows], Any],
     path: str,
@@ -54,17 +71,7 @@ def map_on_dask(
     except ImportError:
         raise UsageError("the Dask engine needs Dask: pip install 'subtools[dask]'") from None
     dask: Any = distributed  # (untyped)
-    cluster: Any = None
-    if scheduler is None:
-        from dask import config
-
-        with config.set(LOCAL_CLUSTER_CONFIG):
-            cluster = dask.LocalCluster(
-                n_workers=os.cpu_count() or 1,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-            )
+    cluster: Any = local_cluster() if scheduler is None else None
     client: Any = None
     futures: list[Any] = []
     try:
